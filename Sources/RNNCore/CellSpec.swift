@@ -1,0 +1,61 @@
+/// The three recurrent cells of the course.
+public enum CellKind: String, Sendable, CaseIterable {
+    case rnn
+    case lstm
+    case gru
+}
+
+/// The two GRU forms of `shared/spec/trace-format.md`: the course's (`lecture`) and the one
+/// Keras, PyTorch and cuDNN use (`reset_after`).
+public enum GRUVariant: String, Sendable, CaseIterable {
+    case lecture
+    case resetAfter = "reset_after"
+}
+
+/// Everything that fixes a cell's equations and weight shapes.
+public struct CellSpec: Sendable, Hashable {
+    public var kind: CellKind
+    public var inputSize: Int
+    public var hiddenSize: Int
+    /// `rnn` only.
+    public var activation: Activation
+    /// `gru` only.
+    public var gruVariant: GRUVariant
+    /// `lstm` only.
+    public var peephole: Bool
+
+    public init(
+        kind: CellKind, inputSize: Int, hiddenSize: Int, activation: Activation = .tanh,
+        gruVariant: GRUVariant = .lecture, peephole: Bool = false
+    ) {
+        self.kind = kind
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.activation = activation
+        self.gruVariant = gruVariant
+        self.peephole = peephole
+    }
+
+    /// Gates stacked in the cell's pre-activation vector: 1 (rnn), 4 (lstm f i c̃ o), 3 (gru z r h̃).
+    public var gateCount: Int {
+        switch kind {
+        case .rnn: return 1
+        case .lstm: return 4
+        case .gru: return 3
+        }
+    }
+
+    /// The gate names in stacking order, as they appear on the wire.
+    public var gateNames: [String] {
+        switch kind {
+        case .rnn: return []
+        case .lstm: return ["f", "i", "c_tilde", "o"]
+        case .gru: return ["z", "r", "h_tilde"]
+        }
+    }
+
+    public var hasCellState: Bool { kind == .lstm }
+
+    /// Size of the recurrent state the Jacobian norms are taken over: (h, c) for LSTM.
+    public var stateSize: Int { hasCellState ? 2 * hiddenSize : hiddenSize }
+}

@@ -1,0 +1,193 @@
+import Foundation
+
+/// The LSTM cell, with optional peepholes (all three looking at c_{t-1}, as in the course notes).
+///
+/// ```
+/// f_t = σ(W_xf x_t + W_hf h_{t-1} + b_f [+ p_f ⊙ c_{t-1}])
+/// i_t = σ(W_xi x_t + W_hi h_{t-1} + b_i [+ p_i ⊙ c_{t-1}])
+/// c̃_t = tanh(W_xc x_t + W_hc h_{t-1} + b_c)
+/// c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t
+/// o_t = σ(W_xo x_t + W_ho h_{t-1} + b_o [+ p_o ⊙ c_{t-1}])
+/// h_t = o_t ⊙ tanh(c_t)
+/// ```
+/// Gates are stacked f, i, c̃, o: W_xf … W_xo form one (4H × X) block, W_hf … W_ho one (4H × H)
+/// block, b_f … b_o one 4H vector, then p_f, p_i, p_o when peepholes are on.
+struct LSTMCell: RecurrentCell {
+    let spec: CellSpec
+    let wx: Int, wh: Int, b: Int
+    /// Offset of p_f (p_i and p_o follow), or nil without peepholes.
+    let p: Int?
+
+    init(spec: CellSpec, prefix: String, layout: inout ParameterLayout) {
+        self.spec = spec
+        let H = spec.hiddenSize, X = spec.inputSize
+        wx = layout.addMatrix(prefix + "W_xf", rows: H, cols: X)
+        for g in ["i", "c", "o"] { layout.addMatrix(prefix + "W_x" + g, rows: H, cols: X) }
+        wh = layout.addMatrix(prefix + "W_hf", rows: H, cols: H)
+        for g in ["i", "c", "o"] { layout.addMatrix(prefix + "W_h" + g, rows: H, cols: H) }
+        b = layout.addVector(prefix + "b_f", count: H)
+        for g in ["i", "c", "o"] { layout.addVector(prefix + "b_" + g, count: H) }
+        if spec.peephole {
+            p = layout.addVector(prefix + "p_f", count: H)
+            layout.addVector(prefix + "p_i", count: H)
+            layout.addVector(prefix + "p_o", count: H)
+        } else {
+            p = nil
+        }
+    }
+
+    func forward(
+        weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
+        record: inout CellRecord, perturbation: StatePerturbation?
+    ) {
+        let H = spec.hiddenSize, T = record.steps, G = 4 * H
+        let pf = p.map { weights + $0 }, pi = pf.map { $0 + H }, po = pf.map { $0 + 2 * H }
+        record.preActivations.withUnsafeMutableBufferPointer { preBuf in
+        record.gates.withUnsafeMutableBufferPointer { gBuf in
+        record.h.withUnsafeMutableBufferPointer { hBuf in
+        record.c.withUnsafeMutableBufferPointer { cBuf in
+        record.aux.withUnsafeMutableBufferPointer { tcBuf in
+            let pre = preBuf.baseAddress!, gates = gBuf.baseAddress!
+            let h = hBuf.baseAddress!, c = cBuf.baseAddress!, tanhC = tcBuf.baseAddress!
+            perturbation?.apply(to: h, kind: .hidden, t: 0)
+            perturbation?.apply(to: c, kind: .cell, t: 0)
+            projectInputs(weights: weights, wx: wx, b: b, input: input, steps: T, into: pre)
+            for t in 1...T {
+                let a = pre + (t - 1) * G, gt = gates + (t - 1) * G
+                let hPrev = h + (t - 1) * H, cPrev = c + (t - 1) * H
+                let hNow = h + t * H, cNow = c + t * H, tc = tanhC + (t - 1) * H
+                BLAS.gemv(
+                    transpose: false, m: G, n: H, a: weights + wh, lda: H, x: hPrev, beta: 1, y: a)
+                if let pf, let pi, let po {
+                    for j in 0..<H {
+                        a[j] += pf[j] * cPrev[j]
+                        a[H + j] += pi[j] * cPrev[j]
+                        a[3 * H + j] += po[j] * cPrev[j]
+                    }
+                }
+                for j in 0..<H {
+                    let f = sigmoid(a[j]), i = sigmoid(a[H + j])
+                    let cTilde = Foundation.tanh(a[2 * H + j]), o = sigmoid(a[3 * H + j])
+                    gt[j] = f
+                    gt[H + j] = i
+                    gt[2 * H + j] = cTilde
+                    gt[3 * H + j] = o
+                    cNow[j] = f * cPrev[j] + i * cTilde
+                }
+                perturbation?.apply(to: cNow, kind: .cell, t: t)
+                for j in 0..<H {
+                    tc[j] = Foundation.tanh(cNow[j])
+                    hNow[j] = gt[3 * H + j] * tc[j]
+                }
+                perturbation?.apply(to: hNow, kind: .hidden, t: t)
+            }
+        }}}}}
+    }
+
+    func backward(
+        weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
+        record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
+        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?
+    ) {
+        let H = spec.hiddenSize, T = record.steps, G = 4 * H
+        let pf = p.map { weights + $0 }, pi = pf.map { $0 + H }, po = pf.map { $0 + 2 * H }
+        record.dh = [Double](repeating: 0, count: (T + 1) * H)
+        record.dc = [Double](repeating: 0, count: (T + 1) * H)
+        record.dPreActivations = [Double](repeating: 0, count: T * G)
+        var dcNext = [Double](repeating: 0, count: H)
+        record.dh.withUnsafeMutableBufferPointer { dhBuf in
+        record.dc.withUnsafeMutableBufferPointer { dcBuf in
+        record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in
+        record.gates.withUnsafeBufferPointer { gBuf in
+        record.h.withUnsafeBufferPointer { hBuf in
+        record.c.withUnsafeBufferPointer { cBuf in
+        record.aux.withUnsafeBufferPointer { tcBuf in
+            let dh = dhBuf.baseAddress!, dc = dcBuf.baseAddress!, dA = daBuf.baseAddress!
+            let gates = gBuf.baseAddress!, h = hBuf.baseAddress!, c = cBuf.baseAddress!
+            let tanhC = tcBuf.baseAddress!
+            (dh + H).update(from: dhExternal, count: T * H)
+            for t in stride(from: T, through: 1, by: -1) {
+                let dht = dh + t * H, dct = dc + t * H, da = dA + (t - 1) * G
+                let gt = gates + (t - 1) * G, cPrev = c + (t - 1) * H, tc = tanhC + (t - 1) * H
+                for j in 0..<H {
+                    let f = gt[j], i = gt[H + j], cTilde = gt[2 * H + j], o = gt[3 * H + j]
+                    // forward: h_t = o_t ⊙ tanh(c_t)  ⇒  dc_t = dc_t(from t+1) + dh_t ⊙ o_t ⊙ tanh′(c_t)
+                    let dcj = dcNext[j] + dht[j] * o * tanhDerivative(output: tc[j])
+                    dct[j] = dcj
+                    // forward: o_t = σ(a_o)  ⇒  da_o = dh_t ⊙ tanh(c_t) ⊙ σ′
+                    da[3 * H + j] = dht[j] * tc[j] * sigmoidDerivative(output: o)
+                    // forward: c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t
+                    da[j] = dcj * cPrev[j] * sigmoidDerivative(output: f)
+                    da[H + j] = dcj * cTilde * sigmoidDerivative(output: i)
+                    da[2 * H + j] = dcj * i * tanhDerivative(output: cTilde)
+                }
+                if let pf, let pi, let po {
+                    // forward: a_f += p_f ⊙ c_{t-1} (likewise i, o)  ⇒  dp_f += da_f ⊙ c_{t-1}
+                    let gpf = grads + p!, gpi = gpf + H, gpo = gpf + 2 * H
+                    for j in 0..<H {
+                        gpf[j] += da[j] * cPrev[j]
+                        gpi[j] += da[H + j] * cPrev[j]
+                        gpo[j] += da[3 * H + j] * cPrev[j]
+                    }
+                    for j in 0..<H {
+                        dcNext[j] = dct[j] * gt[j] + pf[j] * da[j] + pi[j] * da[H + j]
+                            + po[j] * da[3 * H + j]
+                    }
+                } else {
+                    for j in 0..<H { dcNext[j] = dct[j] * gt[j] }
+                }
+                if gradientFlows(into: t, truncation: truncation) {
+                    // forward: a_t = … + W_h h_{t-1}  ⇒  dh_{t-1} += W_hᵀ da_t
+                    BLAS.gemv(
+                        transpose: true, m: G, n: H, a: weights + wh, lda: H, x: da, beta: 1,
+                        y: dht - H)
+                } else {
+                    for j in 0..<H { dcNext[j] = 0 }
+                }
+            }
+            // c_0 feeds only c_1 (and the peepholes of step 1): dc_0 is what flowed back from there.
+            for j in 0..<H { dc[j] = dcNext[j] }
+            BLAS.gemm(
+                transposeA: true, transposeB: false, m: G, n: H, k: T,
+                a: dA, lda: G, b: h, ldb: H, beta: 1, c: grads + wh, ldc: H)
+            accumulateInputGradients(
+                weights: weights, wx: wx, b: b, input: input, steps: T, dPre: dA, grads: grads,
+                dInput: dInput)
+        }}}}}}}
+    }
+
+    func stateJacobian(
+        weights: UnsafePointer<Double>, record: CellRecord, t: Int,
+        dense: UnsafeMutablePointer<Double>, cDiagonals: UnsafeMutablePointer<Double>
+    ) {
+        let H = spec.hiddenSize, G = 4 * H
+        let whf = weights + wh, whi = whf + H * H, whc = whi + H * H, who = whc + H * H
+        for j in 0..<H {
+            let f = record.gates[(t - 1) * G + j], i = record.gates[(t - 1) * G + H + j]
+            let cTilde = record.gates[(t - 1) * G + 2 * H + j]
+            let o = record.gates[(t - 1) * G + 3 * H + j]
+            let cPrev = record.c[(t - 1) * H + j], tc = record.aux[(t - 1) * H + j]
+            let sf = sigmoidDerivative(output: f), si = sigmoidDerivative(output: i)
+            let sg = tanhDerivative(output: cTilde), so = sigmoidDerivative(output: o)
+            let throughC = o * tanhDerivative(output: tc)
+            // ∂c_t/∂h_{t-1} = diag(c_{t-1} σ′_f) W_hf + diag(c̃ σ′_i) W_hi + diag(i tanh′_c̃) W_hc
+            let kf = cPrev * sf, ki = cTilde * si, kc = i * sg, ko = tc * so
+            let cRow = dense + (H + j) * H, hRow = dense + j * H
+            for k in 0..<H {
+                let dcdh = kf * whf[j * H + k] + ki * whi[j * H + k] + kc * whc[j * H + k]
+                cRow[k] = dcdh
+                // ∂h_t/∂h_{t-1} = diag(tanh(c_t) σ′_o) W_ho + diag(o tanh′(c_t)) ∂c_t/∂h_{t-1}
+                hRow[k] = ko * who[j * H + k] + throughC * dcdh
+            }
+            // ∂c_t/∂c_{t-1} = diag(f [+ c_{t-1} σ′_f p_f + c̃ σ′_i p_i])
+            var dcdc = f
+            var dhdcDirect = 0.0
+            if let p {
+                dcdc += kf * weights[p + j] + ki * weights[p + H + j]
+                dhdcDirect = ko * weights[p + 2 * H + j]
+            }
+            cDiagonals[j] = dhdcDirect + throughC * dcdc
+            cDiagonals[H + j] = dcdc
+        }
+    }
+}

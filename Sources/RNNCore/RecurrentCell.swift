@@ -1,0 +1,87 @@
+/// What every cell (vanilla, LSTM, GRU) provides to the layers, the trace and the Jacobian norms.
+///
+/// A cell owns no numbers: it knows where its weights sit in the model's flat parameter vector
+/// (`base`) and runs a whole sequence at once, so that the input projections and the weight
+/// gradients are single matrix products and only the recurrence is stepped.
+protocol RecurrentCell: Sendable {
+    var spec: CellSpec { get }
+
+    /// Runs t = 1 … T forward, filling `record` (h_0 and c_0 must already be in it).
+    func forward(
+        weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
+        record: inout CellRecord, perturbation: StatePerturbation?)
+
+    /// Backprop through time. `dhExternal` is (T, H): dL/dh_t arriving directly from above
+    /// (the readout, or the next layer) for t = 1 … T. Fills `record.dh`, `dc`, `dPreActivations`,
+    /// adds the weight gradients into `grads` (the model's flat gradient vector) and, when
+    /// `dInput` is given, writes dL/dx_t into it as (T, X).
+    /// With `truncation` k, the gradient is stopped between chunks of k steps.
+    func backward(
+        weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
+        record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
+        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?)
+
+    /// The Jacobian of the state map s_{t−1} ↦ s_t at step t, as the columns for h_{t−1}
+    /// (`dense`, S × H row-major, S the state size) and, for LSTM, the two diagonals of the
+    /// columns for c_{t−1}: `cDiagonals[j]` = ∂h_t[j]/∂c_{t−1}[j] and `cDiagonals[H + j]` =
+    /// ∂c_t[j]/∂c_{t−1}[j] (every other entry of those columns is zero).
+    func stateJacobian(
+        weights: UnsafePointer<Double>, record: CellRecord, t: Int,
+        dense: UnsafeMutablePointer<Double>, cDiagonals: UnsafeMutablePointer<Double>)
+}
+
+extension RecurrentCell {
+    /// Fills pre-activations with b + W_x x_t for every step in one matrix product.
+    /// `wx` is the stacked (G·H × X) input matrix, `b` the stacked bias.
+    func projectInputs(
+        weights: UnsafePointer<Double>, wx: Int, b: Int, input: UnsafePointer<Double>,
+        steps T: Int, into pre: UnsafeMutablePointer<Double>
+    ) {
+        let gw = spec.gateCount * spec.hiddenSize
+        for t in 0..<T { (pre + t * gw).update(from: weights + b, count: gw) }
+        BLAS.gemm(
+            transposeA: false, transposeB: true, m: T, n: gw, k: spec.inputSize,
+            a: input, lda: spec.inputSize, b: weights + wx, ldb: spec.inputSize,
+            beta: 1, c: pre, ldc: gw)
+    }
+
+    /// The weight gradients every cell shares: dW_x += dPreᵀ X, db += Σ_t dPre_t, and
+    /// dL/dx = dPre W_x when the layer below needs it.
+    func accumulateInputGradients(
+        weights: UnsafePointer<Double>, wx: Int, b: Int, input: UnsafePointer<Double>,
+        steps T: Int, dPre: UnsafePointer<Double>, grads: UnsafeMutablePointer<Double>,
+        dInput: UnsafeMutablePointer<Double>?
+    ) {
+        let gw = spec.gateCount * spec.hiddenSize
+        let X = spec.inputSize
+        BLAS.gemm(
+            transposeA: true, transposeB: false, m: gw, n: X, k: T,
+            a: dPre, lda: gw, b: input, ldb: X, beta: 1, c: grads + wx, ldc: X)
+        for t in 0..<T {
+            let row = dPre + t * gw
+            for k in 0..<gw { grads[b + k] += row[k] }
+        }
+        if let dInput {
+            BLAS.gemm(
+                transposeA: false, transposeB: false, m: T, n: X, k: gw,
+                a: dPre, lda: gw, b: weights + wx, ldb: X, beta: 0, c: dInput, ldc: X)
+        }
+    }
+
+    /// Whether the gradient flows from step t back to step t−1 under truncated BPTT with k:
+    /// chunks are steps 1…k, k+1…2k, …; the state is carried across a chunk boundary but its
+    /// gradient is not.
+    @inline(__always)
+    func gradientFlows(into t: Int, truncation: Int?) -> Bool {
+        guard let k = truncation else { return true }
+        return t == 1 || (t - 1) % k != 0
+    }
+}
+
+extension StatePerturbation {
+    /// Applies the nudge if it targets this state at step t.
+    @inline(__always)
+    func apply(to state: UnsafeMutablePointer<Double>, kind: State, t: Int) {
+        if self.state == kind && self.t == t { state[unit] += delta }
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import Foundation
+import RNNCore
+
+@main
+struct RNNLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rnnlab",
+        abstract: "Make recurrent neural networks visible: run RNN, LSTM and GRU cells step by step and record everything.",
+        discussion: """
+            rnnlab records every gate, state and gradient of a recurrent network running forward \
+            and backward through time, and the Jacobian norms whose decay or growth is the \
+            vanishing or exploding gradient.
+
+            Start with:  rnnlab trace MODEL.json SEQUENCE.json
+            """,
+        subcommands: [Trace.self]
+    )
+}
