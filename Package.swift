@@ -37,7 +37,7 @@ let package = Package(
         ),
         .testTarget(
             name: "rnnlabTests",
-            dependencies: ["RNNCore"]
+            dependencies: ["rnnlab", "RNNCore"]
         ),
     ]
 )

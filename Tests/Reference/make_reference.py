@@ -219,13 +219,18 @@ CASES = [
     ("gru_lecture_mse_all", {"cell": "gru", "gru_variant": "lecture"}, 8, "mse_all", 7, True, 0.6),
     ("gru_reset_after_xent_all", {"cell": "gru", "gru_variant": "reset_after"}, 9, "xent_all", 8, True, 0.6),
     ("gru_default_mse_last", {"cell": "gru"}, 6, "mse_last", 9, False, 0.8),
+    # larger states, where the Jacobian norms' iterative solver has real work to do
+    ("lstm_h12_t40_mse_all", {"cell": "lstm", "X": 5, "H": 12, "Y": 3}, 40, "mse_all", 10, True, 0.45),
+    ("gru_h16_t30_xent_all", {"cell": "gru", "gru_variant": "reset_after", "X": 4, "H": 16, "Y": 3}, 30, "xent_all", 11, True, 0.5),
+    ("rnn_h16_t30_mse_last", {"cell": "rnn", "X": 4, "H": 16, "Y": 2}, 30, "mse_last", 12, True, 0.35),
 ]
 
 
-def make_case(name, extra, T, loss, seed, with_h0, scale, X=3, H=4, Y=2):
+def make_case(name, extra, T, loss, seed, with_h0, scale):
     rng = np.random.default_rng(seed)
+    X, H, Y = extra.get("X", 3), extra.get("H", 4), extra.get("Y", 2)
     cfg = {"cell": extra["cell"], "input_size": X, "hidden_size": H, "output_size": Y}
-    cfg.update({k: v for k, v in extra.items() if k != "cell"})
+    cfg.update({k: v for k, v in extra.items() if k not in ("cell", "X", "H", "Y")})
     shapes = weight_shapes(cfg["cell"], X, H, Y, cfg.get("gru_variant", "lecture"), cfg.get("peephole", False))
     weights = {k: (scale * rng.standard_normal(s)).tolist() for k, s in shapes.items()}
     seq = {"x": rng.uniform(-1, 1, (T, X)).tolist()}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+
+/// `rnnlab trace` as a user runs it: outputs, exit codes, and bad input.
+@Suite("rnnlab trace")
+struct TraceCommandTests {
+    static let model = """
+        {
+          "cell": "lstm",
+          "input_size": 2,
+          "hidden_size": 3,
+          "output_size": 1,
+          "weights": {
+            "W_xf": [[0.1, 0.2], [0.3, -0.1], [0.0, 0.5]],
+            "W_xi": [[0.2, 0.1], [-0.3, 0.1], [0.4, 0.5]],
+            "W_xc": [[0.1, -0.2], [0.3, 0.1], [0.2, 0.2]],
+            "W_xo": [[0.3, 0.2], [0.1, 0.1], [0.0, -0.5]],
+            "W_hf": [[0.1, 0.0, 0.2], [0.0, 0.1, 0.0], [0.3, 0.0, 0.1]],
+            "W_hi": [[0.2, 0.1, 0.0], [0.0, -0.1, 0.2], [0.1, 0.0, 0.1]],
+            "W_hc": [[0.1, 0.0, -0.2], [0.2, 0.1, 0.0], [0.0, 0.3, 0.1]],
+            "W_ho": [[0.0, 0.1, 0.2], [0.1, 0.0, 0.1], [0.2, 0.1, 0.0]],
+            "b_f": [1, 1, 1], "b_i": [0, 0, 0], "b_c": [0, 0, 0], "b_o": [0, 0, 0],
+            "W_hy": [[0.5, -0.4, 0.3]], "b_y": [0.1]
+          }
+        }
+        """
+    static let sequence = """
+        {"x": [[0.1, 0.2], [0.3, 0.4], [0.5, -0.6], [0.7, 0.8]], "loss": "mse_last", "targets": [0.4]}
+        """
+
+    func write(_ files: [String: String]) throws -> URL {
+        let dir = try CLI.scratch()
+        for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
+        return dir
+    }
+
+    @Test func tracesToStandardOutputAndFile() throws {
+        let dir = try write(["model.json": Self.model, "seq.json": Self.sequence])
+        let r = try CLI.run(["trace", "model.json", "seq.json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.isEmpty)
+        let obj = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        #expect(obj["format"] as? String == "rnnlab.trace.v1")
+        #expect(obj["steps"] as? Int == 4)
+        #expect((obj["backward"] as? [Any])?.count == 5)
+        #expect((obj["jacobian_norms"] as? [Any])?.count == 5)
+        let grads = try #require(obj["grads"] as? [String: Any])
+        #expect(grads.count == 14)
+
+        let f = try CLI.run(["trace", "model.json", "seq.json", "-o", "t.json"], in: dir)
+        #expect(f.status == 0)
+        #expect(f.stdout.isEmpty)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("t.json")) == r.stdout)
+    }
+
+    @Test func sameInputsGiveIdenticalBytes() throws {
+        let dir = try write(["model.json": Self.model, "seq.json": Self.sequence])
+        let runs = try (0..<3).map { _ in try CLI.run(["trace", "model.json", "seq.json"], in: dir).stdout }
+        #expect(runs[0] == runs[1] && runs[1] == runs[2])
+        #expect(!runs[0].isEmpty)
+    }
+
+    /// A dozen malformed inputs: each must give one line naming the file and field, exit 1,
+    /// and write nothing (an existing -o file is left untouched).
+    static let badInputs: [(name: String, model: String?, sequence: String?, mentions: [String])] = [
+        ("wrong shape", model.replacingOccurrences(of: #""W_hf": [[0.1, 0.0, 0.2], [0.0, 0.1, 0.0], [0.3, 0.0, 0.1]]"#, with: #""W_hf": [[0.1, 0.0, 0.2], [0.0, 0.1, 0.0], [0.3, 0.0, 0.1], [0, 0, 0]]"#), nil, ["model.json", "weights.W_hf", "4 rows", "hidden_size is 3"]),
+        ("wrong row length", model.replacingOccurrences(of: #""W_xo": [[0.3, 0.2]"#, with: #""W_xo": [[0.3, 0.2, 0.9]"#), nil, ["model.json", "weights.W_xo[0]", "3 columns", "input_size is 2"]),
+        ("unknown cell", model.replacingOccurrences(of: #""cell": "lstm""#, with: #""cell": "transformer""#), nil, ["model.json", "cell", "transformer"]),
+        ("unknown key", model.replacingOccurrences(of: #""output_size": 1,"#, with: #""output_size": 1, "hiden_size": 3,"#), nil, ["model.json", "hiden_size", "not a known key"]),
+        ("option for another cell", model.replacingOccurrences(of: #""output_size": 1,"#, with: #""output_size": 1, "activation": "relu","#), nil, ["model.json", "activation", "rnn only"]),
+        ("missing weight", model.replacingOccurrences(of: #""b_o": [0, 0, 0],"#, with: ""), nil, ["model.json", "weights.b_o", "missing"]),
+        ("extra weight", model.replacingOccurrences(of: #""b_o": [0, 0, 0],"#, with: #""b_o": [0, 0, 0], "p_f": [0, 0, 0],"#), nil, ["model.json", "weights.p_f", "not a weight"]),
+        ("NaN", model.replacingOccurrences(of: #""b_y": [0.1]"#, with: #""b_y": [NaN]"#), nil, ["model.json", "NaN"]),
+        ("too large", model.replacingOccurrences(of: #""b_y": [0.1]"#, with: #""b_y": [1e400]"#), nil, ["model.json", "1e400", "too large"]),
+        ("truncated JSON", String(model.dropLast(40)), nil, ["model.json", "truncated"]),
+        ("empty sequence", nil, #"{"x": [], "loss": "mse_last", "targets": [0.4]}"#, ["seq.json", "x", "empty"]),
+        ("class index out of range", nil, #"{"x": [[0.1, 0.2]], "loss": "xent_last", "targets": 1}"#, ["seq.json", "targets", "out of range"]),
+        ("class index not a bare integer", nil, #"{"x": [[0.1, 0.2]], "loss": "xent_last", "targets": 0.0}"#, ["seq.json", "targets", "bare integer"]),
+        ("c0 for a non-lstm is checked, wrong length here", nil, #"{"x": [[0.1, 0.2]], "c0": [1], "loss": "mse_last", "targets": [0.4]}"#, ["seq.json", "c0", "1 entries", "hidden_size is 3"]),
+        ("input row of wrong width", nil, #"{"x": [[0.1, 0.2], [0.3]], "loss": "mse_last", "targets": [0.4]}"#, ["seq.json", "x[1]", "input_size is 2"]),
+        ("unknown loss", nil, #"{"x": [[0.1, 0.2]], "loss": "hinge", "targets": [0.4]}"#, ["seq.json", "loss", "hinge"]),
+        ("missing file", "", nil, ["model.json", "no such file"]),
+    ]
+
+    @Test(arguments: 0..<badInputs.count)
+    func badInputGivesOneLineAndNoOutput(index: Int) throws {
+        let bad = Self.badInputs[index]
+        var files = ["model.json": bad.model ?? Self.model, "seq.json": bad.sequence ?? Self.sequence]
+        if bad.model == "" { files.removeValue(forKey: "model.json") }
+        let dir = try write(files.merging(["t.json": "previous contents"]) { a, _ in a })
+        let r = try CLI.run(["trace", "model.json", "seq.json"], in: dir)
+        #expect(r.status == 1, "\(bad.name): exit \(r.status)")
+        #expect(r.stdout.isEmpty, "\(bad.name): wrote to standard output")
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(bad.name): \(r.stderr)")
+        for word in bad.mentions {
+            #expect(r.stderr.contains(word), "\(bad.name): message \(r.stderr) does not mention \(word)")
+        }
+        #expect(!r.stderr.contains("Fatal") && !r.stderr.contains("Stack"))
+
+        let o = try CLI.run(["trace", "model.json", "seq.json", "-o", "t.json"], in: dir)
+        #expect(o.status == 1)
+        #expect(try String(contentsOf: dir.appendingPathComponent("t.json"), encoding: .utf8) == "previous contents")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func errorsNameTheLine() throws {
+        let bad = Self.model.replacingOccurrences(of: #""W_hf": [[0.1, 0.0, 0.2], [0.0, 0.1, 0.0], [0.3, 0.0, 0.1]]"#, with: #""W_hf": [[0.1, 0.0], [0.0, 0.1, 0.0], [0.3, 0.0, 0.1]]"#)
+        let dir = try write(["model.json": bad, "seq.json": Self.sequence])
+        let r = try CLI.run(["trace", "model.json", "seq.json"], in: dir)
+        #expect(r.stderr.hasPrefix("model.json:11: weights.W_hf[0] has 2 columns, hidden_size is 3"), "\(r.stderr)")
+    }
+
+    @Test func usageErrorsExitAsArgumentParserDoes() throws {
+        let missing = try CLI.run(["trace", "only-one.json"])
+        #expect(missing.status == 64)
+        let unknown = try CLI.run(["trace", "a.json", "b.json", "--frobnicate"])
+        #expect(unknown.status == 64)
+    }
+
+    @Test func helpIsUseful() throws {
+        let top = try CLI.run(["--help"])
+        #expect(top.status == 0)
+        let text = String(decoding: top.stdout, as: UTF8.self)
+        #expect(text.contains("trace"))
+        let trace = try CLI.run(["trace", "--help"])
+        let traceText = String(decoding: trace.stdout, as: UTF8.self)
+        for word in ["MODEL", "SEQUENCE", "--output", "Exit status", "mse_last"] {
+            #expect(traceText.contains(word) || traceText.uppercased().contains(word.uppercased()), "help lacks \(word)")
+        }
+    }
+}
