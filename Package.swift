@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Modules by concern, dependencies one way:
-//   CBLAS (system BLAS) -> RNNCore (cells, BPTT, training, trace) -> rnnlab (command line)
+//   RNNKernels (dense kernels) -> RNNCore (cells, BPTT, training, trace) -> rnnlab (command line)
 let package = Package(
     name: "rnnlab",
     products: [
@@ -13,15 +13,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Debian's OpenBLAS (libopenblas-dev): dense matrix products for the recurrences.
-        .systemLibrary(
-            name: "CBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
+        // Dense double-precision kernels (AVX2/FMA with a generic fallback).
+        .target(
+            name: "RNNKernels",
+            cSettings: [.unsafeFlags(["-O3"])]
         ),
         .target(
             name: "RNNCore",
-            dependencies: ["CBLAS"]
+            dependencies: ["RNNKernels"]
         ),
         .executableTarget(
             name: "rnnlab",

@@ -1,17 +1,14 @@
-import CBLAS
+import RNNKernels
 
-/// Thin, bounds-free wrappers over the system BLAS for the three products the recurrences need.
+/// Thin, bounds-free wrappers over rnnlab's dense kernels (Sources/RNNKernels) for the three
+/// products the recurrences need, with BLAS-style arguments.
 ///
 /// All matrices are row-major and dense, `lda` is the row stride. The core is written so that a
 /// whole sequence's input projections and weight gradients are single matrix-matrix products, and
 /// only the recurrence itself is one matrix-vector product per step.
 enum BLAS {
-    /// Pin OpenBLAS to one thread once: results must be the same bytes on every run, and for the
-    /// sizes a lesson uses the thread hand-off costs more than it saves.
-    static let configured: Bool = {
-        openblas_set_num_threads(1)
-        return true
-    }()
+    /// The instruction set the kernels use on this machine.
+    static var instructionSet: String { String(cString: rk_isa()) }
 
     /// y = alpha · op(A) x + beta · y, where A is m×n (row-major) and op(A) is A or Aᵀ.
     @inline(__always)
@@ -20,16 +17,11 @@ enum BLAS {
         a: UnsafePointer<Double>, lda: Int,
         x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>
     ) {
-        _ = configured
-        if m == 0 || n == 0 {
-            let count = transpose ? n : m
-            if beta == 0 { y.update(repeating: 0, count: count) }
-            else if beta != 1 { for k in 0..<count { y[k] *= beta } }
-            return
+        if transpose {
+            rk_gemv_t(Int32(m), Int32(n), alpha, a, Int32(lda), x, beta, y)
+        } else {
+            rk_gemv_n(Int32(m), Int32(n), alpha, a, Int32(lda), x, beta, y)
         }
-        cblas_dgemv(
-            CblasRowMajor, transpose ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, beta, y, 1)
     }
 
     /// C = alpha · op(A) op(B) + beta · C with C m×n, op(A) m×k, op(B) k×n (all row-major).
@@ -39,17 +31,8 @@ enum BLAS {
         a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
-        _ = configured
-        if m == 0 || n == 0 { return }
-        if k == 0 {
-            for r in 0..<m {
-                for col in 0..<n { c[r * ldc + col] = beta == 0 ? 0 : beta * c[r * ldc + col] }
-            }
-            return
-        }
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
-            transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        rk_gemm(
+            transposeA ? 1 : 0, transposeB ? 1 : 0, Int32(m), Int32(n), Int32(k), alpha,
+            a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }

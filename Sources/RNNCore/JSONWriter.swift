@@ -29,6 +29,9 @@ public struct JSONWriter: Sendable {
         afterKey = true
     }
 
+    /// Ends the document with a newline.
+    public mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
+
     public mutating func number(_ v: Double) {
         separate()
         appendNumber(v)
@@ -77,7 +80,8 @@ public struct JSONWriter: Sendable {
         if v.isNaN { bytes.append(contentsOf: "\"NaN\"".utf8); return }
         if v.isInfinite { bytes.append(contentsOf: (v > 0 ? "\"Infinity\"" : "\"-Infinity\"").utf8); return }
         // Swift's description is the shortest round-trip form ("0.1", "1e-05", "5e-324").
-        bytes.append(contentsOf: v.description.utf8)
+        var text = v.description
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     private mutating func appendQuoted(_ s: String) {

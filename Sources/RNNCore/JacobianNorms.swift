@@ -42,11 +42,13 @@ func jacobianNorms(cell: any RecurrentCell, weights: UnsafePointer<Double>, reco
                 }
                 if S > H {
                     // columns for c_{t−1}: only ∂h_t[j]/∂c_{t−1}[j] and ∂c_t[j]/∂c_{t−1}[j] are non-zero
-                    for r in 0..<S {
-                        let row = r * S
-                        for j in 0..<H {
-                            nBuf[row + H + j] = pBuf[row + j] * diagonals[j]
-                                + pBuf[row + H + j] * diagonals[H + j]
+                    diagonals.withUnsafeBufferPointer { dg in
+                        let pp = pBuf.baseAddress!, np = nBuf.baseAddress!, d = dg.baseAddress!
+                        for r in 0..<S {
+                            let row = r * S
+                            for j in 0..<H {
+                                np[row + H + j] = pp[row + j] * d[j] + pp[row + H + j] * d[H + j]
+                            }
                         }
                     }
                 }
@@ -59,9 +61,12 @@ func jacobianNorms(cell: any RecurrentCell, weights: UnsafePointer<Double>, reco
             vanished = true
             continue
         }
-        if largest.isFinite {
+        // Keep P's entries near 1 by exact powers of two (only when they drift: the scaling is
+        // exact, so how often it happens does not change a single bit of the result).
+        if largest.isFinite && (largest.exponent > 64 || largest.exponent < -64) {
             let shift = largest.exponent
-            for k in 0..<(S * S) { p[k] = Double(sign: .plus, exponent: -shift, significand: p[k]) }
+            let factor = Double(sign: .plus, exponent: -shift, significand: 1)
+            p.withUnsafeMutableBufferPointer { for k in $0.indices { $0[k] *= factor } }
             exponent += Int(shift)
         }
         // Warm start: if u is P_t's top left vector, P_{t−1}ᵀ u = J_tᵀ P_tᵀ u points near

@@ -162,32 +162,37 @@ struct LSTMCell: RecurrentCell {
     ) {
         let H = spec.hiddenSize, G = 4 * H
         let whf = weights + wh, whi = whf + H * H, whc = whi + H * H, who = whc + H * H
-        for j in 0..<H {
-            let f = record.gates[(t - 1) * G + j], i = record.gates[(t - 1) * G + H + j]
-            let cTilde = record.gates[(t - 1) * G + 2 * H + j]
-            let o = record.gates[(t - 1) * G + 3 * H + j]
-            let cPrev = record.c[(t - 1) * H + j], tc = record.aux[(t - 1) * H + j]
-            let sf = sigmoidDerivative(output: f), si = sigmoidDerivative(output: i)
-            let sg = tanhDerivative(output: cTilde), so = sigmoidDerivative(output: o)
-            let throughC = o * tanhDerivative(output: tc)
-            // ∂c_t/∂h_{t-1} = diag(c_{t-1} σ′_f) W_hf + diag(c̃ σ′_i) W_hi + diag(i tanh′_c̃) W_hc
-            let kf = cPrev * sf, ki = cTilde * si, kc = i * sg, ko = tc * so
-            let cRow = dense + (H + j) * H, hRow = dense + j * H
-            for k in 0..<H {
-                let dcdh = kf * whf[j * H + k] + ki * whi[j * H + k] + kc * whc[j * H + k]
-                cRow[k] = dcdh
-                // ∂h_t/∂h_{t-1} = diag(tanh(c_t) σ′_o) W_ho + diag(o tanh′(c_t)) ∂c_t/∂h_{t-1}
-                hRow[k] = ko * who[j * H + k] + throughC * dcdh
+        record.gates.withUnsafeBufferPointer { gBuf in
+        record.c.withUnsafeBufferPointer { cBuf in
+        record.aux.withUnsafeBufferPointer { tcBuf in
+            let gt = gBuf.baseAddress! + (t - 1) * G
+            let cPrevs = cBuf.baseAddress! + (t - 1) * H, tcs = tcBuf.baseAddress! + (t - 1) * H
+            for j in 0..<H {
+                let f = gt[j], i = gt[H + j], cTilde = gt[2 * H + j], o = gt[3 * H + j]
+                let cPrev = cPrevs[j], tc = tcs[j]
+                let sf = sigmoidDerivative(output: f), si = sigmoidDerivative(output: i)
+                let sg = tanhDerivative(output: cTilde), so = sigmoidDerivative(output: o)
+                let throughC = o * tanhDerivative(output: tc)
+                // ∂c_t/∂h_{t-1} = diag(c_{t-1} σ′_f) W_hf + diag(c̃ σ′_i) W_hi + diag(i tanh′_c̃) W_hc
+                let kf = cPrev * sf, ki = cTilde * si, kc = i * sg, ko = tc * so
+                let cRow = dense + (H + j) * H, hRow = dense + j * H
+                let rf = whf + j * H, ri = whi + j * H, rc = whc + j * H, ro = who + j * H
+                for k in 0..<H {
+                    let dcdh = kf * rf[k] + ki * ri[k] + kc * rc[k]
+                    cRow[k] = dcdh
+                    // ∂h_t/∂h_{t-1} = diag(tanh(c_t) σ′_o) W_ho + diag(o tanh′(c_t)) ∂c_t/∂h_{t-1}
+                    hRow[k] = ko * ro[k] + throughC * dcdh
+                }
+                // ∂c_t/∂c_{t-1} = diag(f [+ c_{t-1} σ′_f p_f + c̃ σ′_i p_i])
+                var dcdc = f
+                var dhdcDirect = 0.0
+                if let p {
+                    dcdc += kf * weights[p + j] + ki * weights[p + H + j]
+                    dhdcDirect = ko * weights[p + 2 * H + j]
+                }
+                cDiagonals[j] = dhdcDirect + throughC * dcdc
+                cDiagonals[H + j] = dcdc
             }
-            // ∂c_t/∂c_{t-1} = diag(f [+ c_{t-1} σ′_f p_f + c̃ σ′_i p_i])
-            var dcdc = f
-            var dhdcDirect = 0.0
-            if let p {
-                dcdc += kf * weights[p + j] + ki * weights[p + H + j]
-                dhdcDirect = ko * weights[p + 2 * H + j]
-            }
-            cDiagonals[j] = dhdcDirect + throughC * dcdc
-            cDiagonals[H + j] = dcdc
-        }
+        }}}
     }
 }

@@ -1,3 +1,5 @@
+import RNNKernels
+
 /// ‖x‖₂ without squaring entries that may exceed 1e154 (or underflow below 1e−154): entries are
 /// scaled by an exact power of two near the largest magnitude first, as LAPACK's dnrm2 does.
 /// Returns +∞ if an entry is infinite and NaN if one is NaN.
@@ -17,7 +19,16 @@ public func euclideanNorm<C: Collection>(_ x: C) -> Double where C.Element == Do
     return Double(sign: .plus, exponent: exponent, significand: sum.squareRoot())
 }
 
-/// The largest magnitude in x (the scale m of the trace's agreement tolerance).
+/// The largest magnitude in x (the scale m of the trace's agreement tolerance); NaN if any
+/// entry is NaN.
 public func maxMagnitude<C: Collection>(_ x: C) -> Double where C.Element == Double {
-    x.reduce(0) { max($0, abs($1)) }
+    if let fast = x.withContiguousStorageIfAvailable({ rk_amax(Int32($0.count), $0.baseAddress) }) {
+        return fast
+    }
+    var m = 0.0
+    for v in x {
+        if v.isNaN { return v }
+        m = max(m, abs(v))
+    }
+    return m
 }

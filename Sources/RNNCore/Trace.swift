@@ -31,7 +31,8 @@ public struct Trace: Sendable {
     /// The contract's keys describe the first layer's forward cell; models that use the
     /// project's extensions (stacked, bidirectional, embedding) add a `layers` array with the
     /// same per-step record for every layer and direction. Extra keys beyond the contract:
-    /// `pre_activations` per step, `dh_norm`/`dc_norm` per step, `grad_norms` per weight.
+    /// `dh_norm`/`dc_norm` per step and `grad_norms` per weight (pre-activations stay in the
+    /// record for reports but are left out here: they would add 40% to an LSTM trace).
     public func json() -> [UInt8] {
         let network = model.network, spec = network.spec
         let T = record.steps, Y = spec.outputSize
@@ -80,9 +81,8 @@ public struct Trace: Sendable {
             w.endArray()
         }
         w.endObject()
-        var bytes = w.bytes
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+        w.newline()
+        return w.bytes
     }
 
     private var estimatedSize: Int {
@@ -104,8 +104,6 @@ public struct Trace: Sendable {
             if r.spec.hasCellState { w.key("c"); w.numbers(r.cell(at: t)) }
             w.key("h"); w.numbers(r.hidden(at: t))
             if let y { w.key("y"); w.numbers(y[((t - 1) * Y)..<(t * Y)]) }
-            w.key("pre_activations")
-            w.numbers(r.preActivations[((t - 1) * r.gateWidth)..<(t * r.gateWidth)])
             w.endObject()
         }
         w.endArray()

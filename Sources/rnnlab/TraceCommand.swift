@@ -49,7 +49,10 @@ extension RNNLab {
                     throw ExitCode.failure
                 }
             } else {
-                FileHandle.standardOutput.write(Data(bytes))
+                guard writeAll(bytes, to: STDOUT_FILENO) else {
+                    FileHandle.standardError.write(Data("rnnlab: cannot write the trace to standard output\n".utf8))
+                    throw ExitCode.failure
+                }
             }
         }
     }
