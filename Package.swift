@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Modules by concern, dependencies one way:
-//   RNNKernels (dense kernels) -> RNNCore (cells, BPTT, training, trace) -> rnnlab (command line)
+//   RNNKernels (dense kernels) -> RNNCore (cells, BPTT, training, trace)
+//   -> RNNGraph (DOT diagrams, Graphviz rendering) -> rnnlab (command line)
 let package = Package(
     name: "rnnlab",
     products: [
@@ -22,10 +23,21 @@ let package = Package(
             name: "RNNCore",
             dependencies: ["RNNKernels"]
         ),
+        // Graphviz's C library (Debian: libgraphviz-dev), used by exactly one Swift file.
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        .target(
+            name: "RNNGraph",
+            dependencies: ["RNNCore", "CGraphviz"]
+        ),
         .executableTarget(
             name: "rnnlab",
             dependencies: [
                 "RNNCore",
+                "RNNGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,6 +45,11 @@ let package = Package(
             name: "RNNCoreTests",
             dependencies: ["RNNCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RNNGraphTests",
+            dependencies: ["RNNGraph", "RNNCore"],
+            resources: [.copy("Golden")]
         ),
         .testTarget(
             name: "rnnlabTests",
