@@ -26,7 +26,7 @@ struct CLI {
         // Standard error goes to a file and standard output to a pipe read to the end before
         // waiting, so a large trace cannot fill a pipe and stall the child.
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("rnnlab-stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let errHandle = try FileHandle(forWritingTo: errURL)
         defer { try? FileManager.default.removeItem(at: errURL) }
         let out = Pipe()
