@@ -3,7 +3,8 @@ import PackageDescription
 
 // Modules by concern, dependencies one way:
 //   RNNKernels (dense kernels) -> RNNCore (cells, BPTT, training, trace)
-//   -> RNNGraph (DOT diagrams, Graphviz rendering) -> rnnlab (command line)
+//   -> RNNGraph (DOT diagrams, Graphviz rendering) and Reports (Markdown, HTML, charts)
+//   -> Lessons (lesson format and runner) -> rnnlab (command line)
 let package = Package(
     name: "rnnlab",
     products: [
@@ -12,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // Dense double-precision kernels (AVX2/FMA with a generic fallback).
@@ -33,11 +36,23 @@ let package = Package(
             name: "RNNGraph",
             dependencies: ["RNNCore", "CGraphviz"]
         ),
+        // Markdown and HTML reports, SVG charts.
+        .target(
+            name: "Reports",
+            dependencies: [.product(name: "Ink", package: "Ink")]
+        ),
+        // The lesson format and the notebook-style runner.
+        .target(
+            name: "Lessons",
+            dependencies: ["RNNCore", "RNNGraph", "Reports", .product(name: "Yams", package: "Yams")]
+        ),
         .executableTarget(
             name: "rnnlab",
             dependencies: [
                 "RNNCore",
                 "RNNGraph",
+                "Lessons",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +65,10 @@ let package = Package(
             name: "RNNGraphTests",
             dependencies: ["RNNGraph", "RNNCore"],
             resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "LessonsTests",
+            dependencies: ["Lessons", "Reports", "RNNCore"]
         ),
         .testTarget(
             name: "rnnlabTests",

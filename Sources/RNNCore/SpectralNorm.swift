@@ -195,3 +195,11 @@ private func topEigenvector(alpha: [Double], beta: [Double], lambda: Double) -> 
     }
     return x
 }
+
+/// σ_max of a row-major rows × cols matrix (the spectral norm ‖A‖₂).
+public func spectralNorm(_ matrix: [Double], rows: Int, cols: Int) -> Double {
+    precondition(matrix.count == rows * cols)
+    guard rows > 0 && cols > 0 else { return 0 }
+    var solver = SpectralNormSolver(rows: rows, cols: cols)
+    return matrix.withUnsafeBufferPointer { solver.largest($0.baseAddress!, start: nil).sigma }
+}

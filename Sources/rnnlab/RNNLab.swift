@@ -14,6 +14,6 @@ struct RNNLab: ParsableCommand {
 
             Start with:  rnnlab trace MODEL.json SEQUENCE.json
             """,
-        subcommands: [Trace.self, Graph.self, Bench.self]
+        subcommands: [Run.self, List.self, New.self, Trace.self, Graph.self, Bench.self]
     )
 }

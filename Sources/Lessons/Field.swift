@@ -1,0 +1,134 @@
+import Yams
+
+/// Typed access to one value of a cell's YAML, remembering the lesson line it came from, so
+/// that every mistake is reported as `lesson.md:LINE: key: what is wrong`.
+struct Field {
+    let node: Node
+    /// Dotted key path for messages (`train.epochs`).
+    let path: String
+    /// The lesson line of the cell's first YAML line (YAML line 1).
+    let baseLine: Int
+    let file: String
+
+    var line: Int { baseLine + (node.mark?.line ?? 1) - 1 }
+
+    func error(_ message: String) -> LessonError {
+        LessonError(file: file, line: line, message: "\(path): \(message)")
+    }
+
+    var isScalar: Bool { if case .scalar = node { return true } else { return false } }
+
+    func string() throws(LessonError) -> String {
+        guard case .scalar(let s) = node else { throw error("must be a single value, not a list or mapping") }
+        return s.string
+    }
+
+    func int(min: Int? = nil, max: Int? = nil) throws(LessonError) -> Int {
+        guard case .scalar(let s) = node, let v = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
+            throw error("must be a whole number, not \(describe)")
+        }
+        if let min, v < min { throw error("must be at least \(min), not \(v)") }
+        if let max, v > max { throw error("must be at most \(max), not \(v)") }
+        return v
+    }
+
+    func double() throws(LessonError) -> Double {
+        guard case .scalar(let s) = node, let v = Double(s.string), v.isFinite else {
+            throw error("must be a finite number, not \(describe)")
+        }
+        return v
+    }
+
+    func positiveDouble() throws(LessonError) -> Double {
+        let v = try double()
+        guard v > 0 else { throw error("must be positive, not \(v)") }
+        return v
+    }
+
+    func bool() throws(LessonError) -> Bool {
+        guard case .scalar(let s) = node else { throw error("must be true or false") }
+        switch s.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("must be true or false, not \(s.string)")
+        }
+    }
+
+    /// One of the given words.
+    func choice(_ options: [String]) throws(LessonError) -> String {
+        let v = try string()
+        guard options.contains(v) else {
+            throw error("is \"\(v)\"; expected one of \(options.joined(separator: ", "))")
+        }
+        return v
+    }
+
+    func list() throws(LessonError) -> [Field] {
+        guard case .sequence(let seq) = node else { throw error("must be a list") }
+        return seq.enumerated().map { Field(node: $0.element, path: "\(path)[\($0.offset)]", baseLine: baseLine, file: file) }
+    }
+
+    /// A scalar or a list of scalars, as a list.
+    func listOrSingle() throws(LessonError) -> [Field] {
+        if case .sequence = node { return try list() }
+        return [self]
+    }
+
+    func doubles() throws(LessonError) -> [Double] {
+        var out: [Double] = []
+        for item in try list() { out.append(try item.double()) }
+        return out
+    }
+
+    /// A matrix given as a list of rows.
+    func rows() throws(LessonError) -> [[Double]] {
+        var out: [[Double]] = []
+        for row in try list() {
+            out.append(try row.isScalar ? [row.double()] : row.doubles())
+        }
+        return out
+    }
+
+    /// A mapping whose keys must all be in `allowed`.
+    func mapping(allowed: [String]) throws(LessonError) -> Options {
+        guard case .mapping(let m) = node else {
+            throw error("must be a mapping of options (key: value)")
+        }
+        var entries: [(String, Field)] = []
+        for (k, v) in m {
+            guard case .scalar(let key) = k else { throw error("has a key that is not a word") }
+            let child = Field(node: v, path: path.isEmpty ? key.string : "\(path).\(key.string)", baseLine: baseLine, file: file)
+            guard allowed.contains(key.string) else {
+                throw child.error("is not a known option here (known: \(allowed.joined(separator: ", ")))")
+            }
+            entries.append((key.string, child))
+        }
+        return Options(field: self, entries: entries)
+    }
+
+    private var describe: String {
+        switch node {
+        case .scalar(let s): return "\"\(s.string)\""
+        case .sequence: return "a list"
+        case .mapping: return "a mapping"
+        case .alias: return "an alias"
+        }
+    }
+}
+
+/// The options of one action, looked up by key.
+struct Options {
+    let field: Field
+    let entries: [(String, Field)]
+
+    subscript(_ key: String) -> Field? { entries.first { $0.0 == key }?.1 }
+
+    func required(_ key: String) throws(LessonError) -> Field {
+        guard let f = self[key] else {
+            throw LessonError(file: field.file, line: field.line, message: "\(field.path): needs \(key)")
+        }
+        return f
+    }
+
+    func error(_ message: String) -> LessonError { field.error(message) }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Yams
+
+/// A lesson: Markdown prose with fenced ```rnnlab cells, and YAML front matter.
+///
+/// ```
+/// ---
+/// title: The vanishing gradient
+/// language: en          # en or ko
+/// seed: 7               # every random number in the lesson derives from it
+/// summary: One line for the lesson index.
+/// show_code: true       # handouts show each cell's source (false hides it)
+/// ---
+/// Prose …
+///
+/// ```rnnlab
+/// model: {cell: rnn, input_size: 1, hidden_size: 8, output_size: 1}
+/// ```
+/// ```
+public struct Lesson: Sendable {
+    public enum Block: Sendable {
+        case prose(String)
+        /// A cell's YAML source and the lesson line of its first YAML line.
+        case cell(source: String, line: Int)
+    }
+
+    public var file: String
+    public var title: String
+    public var language: String
+    public var seed: UInt64
+    public var summary: String
+    public var showCode: Bool
+    public var blocks: [Block]
+
+    static let frontMatterKeys = ["title", "language", "seed", "summary", "show_code", "author", "tags"]
+
+    /// Parses a lesson; `file` is how errors name it.
+    public static func parse(_ text: String, file: String) throws(LessonError) -> Lesson {
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        var index = 0
+        var title: String?, language = "en", seed: UInt64 = 0, summary = "", showCode = true
+        // Front matter.
+        if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
+            guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+                throw LessonError(file: file, line: 1, message: "front matter starts with --- but never ends (add a line with ---)")
+            }
+            let yaml = lines[1..<end].joined(separator: "\n")
+            let node: Node?
+            do { node = try Yams.compose(yaml: yaml) } catch { throw yamlError(error, file: file, baseLine: 2) }
+            if let node {
+                let fm = try Field(node: node, path: "front matter", baseLine: 2, file: file).mapping(allowed: frontMatterKeys)
+                title = try fm["title"]?.string()
+                language = try fm["language"]?.choice(["en", "ko"]) ?? "en"
+                if let s = fm["seed"] { seed = UInt64(try s.int(min: 0)) }
+                summary = try fm["summary"]?.string() ?? ""
+                showCode = try fm["show_code"]?.bool() ?? true
+            }
+            index = end + 1
+        }
+        // Body: prose and cells.
+        var blocks: [Block] = []
+        var prose: [String] = []
+        func flushProse() {
+            let text = prose.joined(separator: "\n").trimmingCharacters(in: .newlines)
+            if !text.isEmpty { blocks.append(.prose(text)) }
+            prose.removeAll()
+        }
+        while index < lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if let fence = fenceMarker(trimmed) {
+                let info = trimmed.dropFirst(fence.count).trimmingCharacters(in: .whitespaces)
+                guard let close = lines[(index + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == fence }) else {
+                    throw LessonError(file: file, line: index + 1, message: "code block opened here is never closed (add a line with \(fence))")
+                }
+                if info == "rnnlab" {
+                    flushProse()
+                    blocks.append(.cell(source: lines[(index + 1)..<close].joined(separator: "\n"), line: index + 2))
+                } else {
+                    prose.append(contentsOf: lines[index...close])
+                }
+                index = close + 1
+                continue
+            }
+            if title == nil, trimmed.hasPrefix("# ") {
+                title = String(trimmed.dropFirst(2))
+                index += 1
+                continue
+            }
+            prose.append(line)
+            index += 1
+        }
+        flushProse()
+        let fallback = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        return Lesson(file: file, title: title ?? fallback, language: language, seed: seed, summary: summary,
+                      showCode: showCode, blocks: blocks)
+    }
+
+    private static func fenceMarker(_ line: String) -> String? {
+        for marker in ["````", "```", "~~~"] where line.hasPrefix(marker) {
+            let run = line.prefix { $0 == marker.first! }
+            return String(run)
+        }
+        return nil
+    }
+
+    /// A YAML syntax error as a lesson error at the right line.
+    static func yamlError(_ error: Error, file: String, baseLine: Int) -> LessonError {
+        if let y = error as? YamlError {
+            switch y {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                return LessonError(file: file, line: baseLine + mark.line - 1, message: "YAML: \(problem)")
+            default: break
+            }
+        }
+        return LessonError(file: file, line: baseLine, message: "YAML: \(error)")
+    }
+}

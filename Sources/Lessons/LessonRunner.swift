@@ -1,0 +1,84 @@
+import Foundation
+import Reports
+import Yams
+
+/// Runs a lesson's cells in order, as a notebook does, and builds its report. On a cell error
+/// the lesson stops there: the report keeps the cells before it and shows the error in place.
+public struct LessonRunner: Sendable {
+    public var showProgress: Bool
+
+    public init(showProgress: Bool = true) {
+        self.showProgress = showProgress
+    }
+
+    /// The report and, when a cell failed, the error (`lesson.md:LINE: message`).
+    public func run(lesson: Lesson) -> Report {
+        var report = Report(name: ReportFiles.folderName(forLesson: lesson.file), title: lesson.title,
+                            language: lesson.language, summary: lesson.summary, showCode: lesson.showCode)
+        let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
+        let directory = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
+        let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
+        for block in lesson.blocks {
+            switch block {
+            case .prose(let text):
+                report.blocks.append(.prose(text))
+            case .cell(let source, let line):
+                var cell = CellBlock(line: line - 1, source: source)
+                do {
+                    cell.outputs = try execute(source, line: line, file: lesson.file, state: state, directory: directory, progress: progress)
+                } catch {
+                    cell.error = error.description
+                    report.error = error.description
+                }
+                report.blocks.append(.cell(cell))
+                if report.error != nil { return report }
+            }
+        }
+        return report
+    }
+
+    /// Reads and runs a lesson file.
+    public func run(file: String) -> Report {
+        let lesson: Lesson
+        do {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw LessonError(file: file, line: 1, message: "cannot read the lesson")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw LessonError(file: file, line: 1, message: "the lesson is not UTF-8 text")
+            }
+            lesson = try Lesson.parse(text, file: file)
+        } catch let error as LessonError {
+            var report = Report(name: ReportFiles.folderName(forLesson: file), title: URL(fileURLWithPath: file).lastPathComponent,
+                                language: "en", summary: "")
+            report.error = error.description
+            var cell = CellBlock(line: error.line, source: "")
+            cell.error = error.description
+            report.blocks.append(.cell(cell))
+            return report
+        } catch {
+            var report = Report(name: ReportFiles.folderName(forLesson: file), title: file, language: "en", summary: "")
+            report.error = "\(file):1: \(error)"
+            return report
+        }
+        return run(lesson: lesson)
+    }
+
+    private func execute(_ source: String, line: Int, file: String, state: LessonState, directory: URL,
+                         progress: ProgressReporter) throws(LessonError) -> [Output] {
+        let node: Node?
+        do { node = try Yams.compose(yaml: source) } catch { throw Lesson.yamlError(error, file: file, baseLine: line) }
+        guard let node else { throw LessonError(file: file, line: line - 1, message: "empty cell (expected one of \(Actions.names.joined(separator: ", ")))") }
+        let root = Field(node: node, path: "", baseLine: line, file: file)
+        guard case .mapping = node else {
+            throw root.error("a cell is a mapping of actions (\(Actions.names.joined(separator: ", "))), for example `show: summary`")
+        }
+        let actions = try root.mapping(allowed: Actions.names)
+        var outputs: [Output] = []
+        for (name, field) in actions.entries {
+            outputs += try Actions.run(name, Field(node: field.node, path: name, baseLine: line, file: file),
+                                       state: state, lessonDirectory: directory, progress: progress)
+        }
+        return outputs
+    }
+}

@@ -1,0 +1,72 @@
+import RNNCore
+
+/// A model defined in a lesson, with its parameters and training history.
+struct LessonModel {
+    var name: String
+    var network: Network
+    var parameters: [Double]
+    var history: [EpochSummary] = []
+    var outcome: TrainingOutcome?
+    /// The data the model was last trained or stepped on, for defaults.
+    var dataName: String?
+}
+
+/// What the cells of one lesson share, as notebook cells do.
+final class LessonState {
+    let file: String
+    let seed: UInt64
+    let language: String
+    var models: [String: LessonModel] = [:]
+    var datasets: [String: Dataset] = [:]
+    /// The last recorded step per model.
+    var steps: [String: Trace] = [:]
+    var sweeps: [String: SweepResult] = [:]
+    var lastModel: String?
+    var lastData: String?
+    var lastSweep: String?
+    var figureCount = 0
+
+    init(file: String, seed: UInt64, language: String) {
+        self.file = file
+        self.seed = seed
+        self.language = language
+    }
+
+    /// A seed for a named use, derived from the lesson's seed (FNV-1a of the name).
+    func seed(for name: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return seed ^ h
+    }
+
+    func nextFigureId() -> String {
+        figureCount += 1
+        return "fig-" + (figureCount < 10 ? "0" : "") + String(figureCount)
+    }
+
+    func model(_ field: Field?, options: Options) throws(LessonError) -> LessonModel {
+        let name = try field?.string() ?? lastModel
+        guard let name else { throw options.error("no model defined yet (add a cell with model: before this one)") }
+        guard let m = models[name] else {
+            throw (field ?? options.field).error("no model named \(name) (defined: \(models.keys.sorted().joined(separator: ", ")))")
+        }
+        return m
+    }
+
+    func dataset(_ field: Field?, options: Options, for model: LessonModel? = nil) throws(LessonError) -> Dataset {
+        let name = try field?.string() ?? model?.dataName ?? lastData
+        guard let name else { throw options.error("no data defined yet (add a cell with data: before this one)") }
+        guard let d = datasets[name] else {
+            throw (field ?? options.field).error("no data named \(name) (defined: \(datasets.keys.sorted().joined(separator: ", ")))")
+        }
+        return d
+    }
+}
+
+/// One sweep's results: for every value of the swept parameter, ‖∂h_T/∂h_t‖ and ‖dL/dh_t‖.
+struct SweepResult {
+    var parameter: String
+    var values: [Double]
+    var jacobianNorms: [[Double]]
+    var gradientNorms: [[Double]]
+}

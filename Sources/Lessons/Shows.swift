@@ -1,0 +1,198 @@
+import Foundation
+import RNNCore
+import RNNGraph
+import Reports
+
+/// `show:` — everything a lesson can display. A show of something that does not exist yet
+/// (a loss curve before training, gates before a step) is an error at the cell's line.
+enum Shows {
+    static let kinds = ["summary", "parameters", "gates", "heatmap", "gradient_norms", "jacobian_norms", "loss_curve",
+                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep"]
+
+    static func show(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
+        var outputs: [Output] = []
+        for item in try field.listOrSingle() {
+            if item.isScalar {
+                let kind = try item.choice(kinds)
+                let empty = Options(field: item, entries: [])
+                outputs += try one(kind, empty, state: state)
+            } else {
+                let o = try item.mapping(allowed: ["what", "model", "data", "of", "unit", "step", "steps", "log", "gates", "sweep"])
+                outputs += try one(try o.required("what").choice(kinds), o, state: state)
+            }
+        }
+        return outputs
+    }
+
+    private static func trace(_ o: Options, _ state: LessonState, _ what: String) throws(LessonError) -> Trace {
+        let model = try state.model(o["model"], options: o)
+        guard let t = state.steps[model.name] else {
+            throw o.error("show \(what): model \(model.name) has no recorded step yet (add a step: cell before this one)")
+        }
+        return t
+    }
+
+    private static func figure(_ state: LessonState, _ svg: (String) -> String, caption: String = "", alt: String) -> Output {
+        let id = state.nextFigureId()
+        return .figure(Figure(id: id, svg: svg(id), caption: caption, alt: alt))
+    }
+
+    private static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options) throws(LessonError) -> Output {
+        do {
+            let svg = try Graphviz.svg(fromDOT: dot.text)
+            return .figure(Figure(id: state.nextFigureId(), svg: svgBody(svg), caption: caption,
+                                  alt: dot.attributes["label"] ?? "computation graph"))
+        } catch {
+            throw o.error(error.description)
+        }
+    }
+
+    /// Graphviz's SVG without the XML prolog and doctype, to sit inline in HTML.
+    static func svgBody(_ svg: String) -> String {
+        guard let start = svg.range(of: "<svg") else { return svg }
+        return String(svg[start.lowerBound...])
+    }
+
+    static func one(_ kind: String, _ o: Options, state: LessonState) throws(LessonError) -> [Output] {
+        let ko = state.language == "ko"
+        let language: DiagramLanguage = ko ? .ko : .en
+        switch kind {
+        case "summary":
+            let model = try state.model(o["model"], options: o)
+            let data = model.dataName.flatMap { state.datasets[$0] } ?? state.lastData.flatMap { state.datasets[$0] }
+            let steps = data?.steps
+            let (table, note) = Summary.table(model.network, name: model.name, steps: steps,
+                                              perStepOutput: data?.loss.coversAllSteps ?? false, language: state.language)
+            return [.table(table), .note(note)]
+        case "parameters":
+            let model = try state.model(o["model"], options: o)
+            let slots = model.network.layout.slots
+            let rows = slots.map { [$0.name, $0.shape.map(String.init).joined(separator: " × "), NumberFormat.grouped($0.count),
+                                    NumberFormat.short(euclideanNorm(model.parameters[$0.range]))] }
+            let table = Table(caption: ko ? "\(model.name)의 가중치" : "Weights of \(model.name)",
+                              headers: [ko ? "이름" : "name", ko ? "모양" : "shape", ko ? "개수" : "count", "‖θ‖"], rows: rows, numeric: [2, 3])
+            let chart = BarChart(title: ko ? "가중치별 파라미터 수" : "Parameters per weight",
+                                 bars: slots.map { ($0.name, Double($0.count)) }, valueLabel: ko ? "파라미터 수" : "parameters")
+            return [.table(table), figure(state, { chart.svg(id: $0) }, alt: chart.title)]
+        case "gates":
+            let trace = try trace(o, state, kind)
+            let r = trace.record.layers[0][0]
+            guard !r.spec.gateNames.isEmpty else { throw o.error("show gates: a vanilla RNN has no gates (show heatmap instead)") }
+            let H = r.hiddenSize, shown = min(H, 4)
+            var headers = ["t"]
+            for name in r.spec.gateNames { headers.append("\(display(name)) mean") ; for j in 0..<shown { headers.append("\(display(name))[\(j + 1)]") } }
+            let steps = stepsShown(r.steps)
+            let rows = steps.map { t -> [String] in
+                guard t > 0 else { return ["…"] + Array(repeating: "", count: headers.count - 1) }
+                var row = [String(t)]
+                for g in r.spec.gateNames.indices {
+                    let v = r.gate(g, at: t)
+                    row.append(NumberFormat.fixed(v.reduce(0, +) / Double(H), 3))
+                    for j in 0..<shown { row.append(NumberFormat.fixed(v[v.startIndex + j], 3)) }
+                }
+                return row
+            }
+            var caption = ko ? "게이트 값 (σ 게이트는 0–1, tanh 후보는 −1–1)" : "Gate values (σ gates in 0–1, the tanh candidate in −1–1)"
+            if H > shown { caption += ko ? "; 처음 \(shown)개 유닛과 전체 평균" : "; the first \(shown) units and the mean over all \(H)" }
+            return [.table(Table(caption: caption, headers: headers, rows: rows, numeric: Set(1..<headers.count)))]
+        case "heatmap":
+            let trace = try trace(o, state, kind)
+            let r = trace.record.layers[0][0]
+            let of = try o["of"]?.string() ?? "h"
+            let H = r.hiddenSize, T = r.steps
+            var values: [Double], scale = Heatmap.Scale.diverging, title: String
+            switch of {
+            case "h": values = Array(r.h[H...]); title = ko ? "은닉 상태 h_t" : "Hidden state h_t"
+            case "c":
+                guard r.spec.hasCellState else { throw o["of"]!.error("only an LSTM has a cell state c") }
+                values = Array(r.c[H...]); title = ko ? "셀 상태 c_t" : "Cell state c_t"
+            case "dh": values = Array(r.dh[H...]); title = "dL/dh_t"
+            default:
+                guard let g = r.spec.gateNames.firstIndex(where: { $0 == of || display($0) == of }) else {
+                    throw (o["of"] ?? o.field).error("is \"\(of)\"; expected h, c, dh or a gate of this cell (\(r.spec.gateNames.joined(separator: ", ")))")
+                }
+                values = (1...T).flatMap { Array(r.gate(g, at: $0)) }
+                title = (ko ? "게이트 " : "Gate ") + display(r.spec.gateNames[g])
+                if r.spec.gateNames[g] != "c_tilde" && r.spec.gateNames[g] != "h_tilde" { scale = .unitInterval }
+            }
+            let map = Heatmap(title: title, values: values, steps: T, units: H, scale: scale)
+            return [figure(state, { map.svg(id: $0) }, caption: map.caption, alt: map.title + (map.caption.isEmpty ? "" : " (\(map.caption))"))]
+        case "gradient_norms":
+            let trace = try trace(o, state, kind)
+            let r = trace.record.layers[0][0]
+            var series = [LineChart.Series(name: "‖dL/dh_t‖", points: (0...r.steps).map { (Double($0), euclideanNorm(r.dhAt($0))) })]
+            if r.spec.hasCellState {
+                series.append(.init(name: "‖dL/dc_t‖", points: (0...r.steps).map { (Double($0), euclideanNorm(r.dcAt($0))) }))
+            }
+            let chart = LineChart(title: ko ? "시점별 그래디언트 크기" : "Gradient norm at every step", xLabel: "t",
+                                  yLabel: "‖dL/dh_t‖", logY: try o["log"]?.bool() ?? true, series: series)
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+        case "jacobian_norms":
+            let trace = try trace(o, state, kind)
+            let norms = trace.jacobianNorms[0][0]
+            let chart = LineChart(title: ko ? "야코비안 노름 ‖∂h_T/∂h_t‖" : "Jacobian norm ‖∂h_T/∂h_t‖", xLabel: "t",
+                                  yLabel: "‖∂h_T/∂h_t‖", logY: try o["log"]?.bool() ?? true,
+                                  series: [.init(name: "‖∂h_T/∂h_t‖", points: norms.enumerated().map { (Double($0.offset), $0.element) })])
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+        case "loss_curve":
+            let model = try state.model(o["model"], options: o)
+            guard !model.history.isEmpty else {
+                throw o.error("show loss_curve: model \(model.name) has not been trained yet (add a train: cell before this one)")
+            }
+            let chart = LineChart(title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
+                                  logY: try o["log"]?.bool() ?? true,
+                                  series: [.init(name: "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
+            var out: [Output] = [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+            if case .diverged(let e, let s) = model.outcome {
+                out.append(.note(ko ? "발산: \(e)번째 에포크, \(s)번째 스텝" : "Diverged at epoch \(e), step \(s)."))
+            }
+            return out
+        case "unrolled", "gradient_graph":
+            let trace = try trace(o, state, kind)
+            var d = UnrolledDiagram(trace: trace, mode: kind == "gradient_graph" ? .gradient : .forward)
+            d.gateLevel = try o["gates"]?.bool() ?? false
+            d.language = language
+            if let s = o["steps"] { d.keep = Set(try s.list().map { (f: Field) throws(LessonError) -> Int in try f.int(min: 1) }) }
+            return [try graphviz(state, d.dot, caption: "", o: o)]
+        case "cell_graph":
+            let model = try state.model(o["model"], options: o)
+            let spec = model.network.spec
+            let cellSpec = CellSpec(kind: spec.cell, inputSize: spec.inputSize, hiddenSize: spec.hiddenSizes[0],
+                                    activation: spec.activation, gruVariant: spec.gruVariant, peephole: spec.peephole)
+            let record = state.steps[model.name]?.record.layers[0][0]
+            let t = try o["step"]?.int(min: 1, max: record?.steps ?? 1) ?? 1
+            return [try graphviz(state, CellDiagram.dot(spec: cellSpec, record: record, step: t, language: language), caption: "", o: o)]
+        case "deep_graph":
+            let model = try state.model(o["model"], options: o)
+            let steps = state.steps[model.name]?.record.steps ?? 4
+            return [try graphviz(state, StackedDiagram.dot(spec: model.network.spec, steps: steps, language: language), caption: "", o: o)]
+        case "shapes":
+            return [try graphviz(state, ShapesDiagram.dot(language: language), caption: "", o: o)]
+        case "step_through":
+            let trace = try trace(o, state, kind)
+            return [try StepThrough.output(trace, state: state, o: o)]
+        default:  // sweep
+            let name = try o["sweep"]?.string() ?? state.lastSweep
+            guard let name, let sweep = state.sweeps[name] else {
+                throw o.error("show sweep: no sweep has run yet (add a sweep: cell before this one)")
+            }
+            let series = zip(sweep.values, sweep.jacobianNorms).map { v, n in
+                LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))",
+                                 points: n.enumerated().map { (Double(n.count - 1 - $0.offset), $0.element) })
+            }
+            let chart = LineChart(title: ko ? "스윕: ‖∂h_T/∂h_t‖" : "Sweep: ‖∂h_T/∂h_t‖", xLabel: "T − t",
+                                  yLabel: "‖∂h_T/∂h_t‖", logY: true, series: series)
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+        }
+    }
+
+    /// c_tilde → c̃, h_tilde → h̃.
+    static func display(_ gate: String) -> String {
+        gate == "c_tilde" ? "c̃" : gate == "h_tilde" ? "h̃" : gate
+    }
+
+    /// All steps when few, else the first 8, a gap (0), and the last 8.
+    static func stepsShown(_ T: Int) -> [Int] {
+        T <= 20 ? Array(1...T) : Array(1...8) + [0] + Array((T - 7)...T)
+    }
+}

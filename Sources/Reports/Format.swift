@@ -1,0 +1,38 @@
+import Foundation
+
+/// Number formatting shared by tables, charts and prose: short, fixed, locale-independent.
+public enum NumberFormat {
+    /// 4 significant digits, scientific outside [1e−3, 1e5).
+    public static func short(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "∞" : "−∞" }
+        if v == 0 { return "0" }
+        let a = abs(v)
+        if a >= 1e-3 && a < 1e5 { return String(format: "%.4g", v) }
+        return String(format: "%.3e", v)
+    }
+
+    /// A fixed number of decimals, for gate tables.
+    public static func fixed(_ v: Double, _ decimals: Int) -> String {
+        if !v.isFinite { return short(v) }
+        return String(format: "%.\(decimals)f", v)
+    }
+
+    /// An integer with thousands separators (1,276), as Keras prints parameter counts.
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(abs(n))
+        var out = ""
+        for (k, c) in digits.reversed().enumerated() {
+            if k > 0 && k % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + String(out.reversed())
+    }
+
+    /// 10 to an integer power with superscript digits: 10⁻³.
+    public static func powerOfTen(_ e: Int) -> String {
+        let sup = Array("⁰¹²³⁴⁵⁶⁷⁸⁹")
+        let digits = String(abs(e)).map { sup[Int(String($0))!] }
+        return "10" + (e < 0 ? "⁻" : "") + String(digits)
+    }
+}

@@ -1,0 +1,119 @@
+import Ink
+
+/// `index.html`: one self-contained page (inline CSS, inline SVG, inline script, no network)
+/// with the prose, each cell's source (collapsible) and its outputs.
+public enum HTMLWriter {
+    public static func write(_ report: Report) -> String {
+        let e = Escape.html
+        let lang = report.language == "ko" ? "ko" : "en"
+        var body = ""
+        for block in report.blocks {
+            switch block {
+            case .prose(let markdown):
+                body += "<section class=\"prose\">\n\(MarkdownParser().html(from: markdown))\n</section>\n"
+            case .cell(let cell):
+                body += "<section class=\"cell\(cell.error == nil ? "" : " failed")\" id=\"cell-\(cell.line)\">\n"
+                body += "<details class=\"source\"><summary>\(e(Labels.source(lang))) · line \(cell.line)</summary>"
+                body += "<pre><code>\(e(cell.source.trimmingTrailingNewlines()))</code></pre></details>\n"
+                for output in cell.outputs {
+                    switch output {
+                    case .note(let text):
+                        body += "<div class=\"note\">\(MarkdownParser().html(from: text))</div>\n"
+                    case .text(let text):
+                        body += "<pre class=\"output\">\(e(text.trimmingTrailingNewlines()))</pre>\n"
+                    case .table(let table):
+                        body += htmlTable(table)
+                    case .figure(let figure):
+                        body += "<figure id=\"\(e(figure.id))\">\(figure.svg)"
+                        if !figure.caption.isEmpty { body += "<figcaption>\(e(figure.caption))</figcaption>" }
+                        body += "</figure>\n"
+                    case .widget(let html, _):
+                        body += html + "\n"
+                    }
+                }
+                if let error = cell.error {
+                    body += "<div class=\"error\" role=\"alert\"><strong>\(e(Labels.error(lang)))</strong> <code>\(e(error))</code><br>\(e(Labels.stopped(lang)))</div>\n"
+                }
+                body += "</section>\n"
+            }
+        }
+        return """
+            <!DOCTYPE html>
+            <html lang="\(lang)">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(e(report.title))</title>
+            <style>\(Stylesheet.css)</style>
+            </head>
+            <body class="\(report.showCode ? "show-code" : "hide-code")">
+            <header><nav><a href="../index.html">← \(e(Labels.lessons(lang)))</a></nav><h1>\(e(report.title))</h1>\(report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")</header>
+            <main>
+            \(body)</main>
+            </body>
+            </html>
+
+            """
+    }
+
+    static func htmlTable(_ table: Table) -> String {
+        let e = Escape.html
+        var out = "<div class=\"table\"><table>"
+        if let caption = table.caption { out += "<caption>\(e(caption))</caption>" }
+        out += "<thead><tr>" + table.headers.enumerated().map { k, h in
+            "<th\(table.numeric.contains(k) ? " class=\"num\"" : "")>\(e(h))</th>"
+        }.joined() + "</tr></thead><tbody>"
+        for row in table.rows {
+            out += "<tr>" + row.enumerated().map { k, c in
+                "<td\(table.numeric.contains(k) ? " class=\"num\"" : "")>\(e(c))</td>"
+            }.joined() + "</tr>"
+        }
+        return out + "</tbody></table></div>\n"
+    }
+}
+
+/// The report's CSS: system fonts that cover Korean (no web fonts), and a print stylesheet.
+enum Stylesheet {
+    static let css = """
+        :root { --ink: #1d1d1f; --muted: #5f6368; --rule: #d9d9de; --accent: #0072B2; --warn: #D55E00; }
+        * { box-sizing: border-box; }
+        body { margin: 0 auto; max-width: 960px; padding: 1.5rem; color: var(--ink); line-height: 1.6;
+          font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", NanumGothic, system-ui, sans-serif;
+          word-break: keep-all; overflow-wrap: anywhere; }
+        header nav a { color: var(--accent); text-decoration: none; font-size: .9rem; }
+        h1 { margin: .4rem 0; } .summary { color: var(--muted); margin-top: 0; }
+        section.cell { border-left: 3px solid var(--rule); padding: .2rem 0 .2rem 1rem; margin: 1rem 0; }
+        section.cell.failed { border-left-color: var(--warn); }
+        details.source summary { cursor: pointer; color: var(--muted); font-size: .85rem; }
+        pre { background: #f6f8fa; padding: .7rem; overflow-x: auto; font-size: .85rem; line-height: 1.4; }
+        code { font-family: "Noto Sans Mono CJK KR", "D2Coding", ui-monospace, Menlo, Consolas, monospace; }
+        figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+        figcaption { color: var(--muted); font-size: .85rem; }
+        .table { overflow-x: auto; } table { border-collapse: collapse; font-size: .9rem; margin: .5rem 0; }
+        th, td { border-bottom: 1px solid var(--rule); padding: .25rem .6rem; text-align: left; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        caption { text-align: left; font-weight: bold; padding: .3rem 0; }
+        .error { border: 2px solid var(--warn); padding: .6rem; margin: .6rem 0; background: #fff4ec; }
+        .note p { margin: .3rem 0; }
+        @media print {
+          @page { size: A4; margin: 16mm 14mm; }
+          body { max-width: none; padding: 0; font-size: 10.5pt; }
+          header nav, .controls, .no-print { display: none !important; }
+          body.hide-code details.source { display: none; }
+          body.show-code details.source > pre { display: block; }
+          figure, table, pre, .stepthrough-print, .error { break-inside: avoid; }
+          h1, h2, h3 { break-after: avoid; }
+          section.cell { border-left: none; padding-left: 0; }
+          a { color: inherit; text-decoration: none; }
+        }
+        """
+}
+
+/// Table rendering for widgets built outside this module.
+public enum HTMLWriterBridge {
+    public static func table(_ t: Table) -> String { HTMLWriter.htmlTable(t) }
+}
+
+public enum MarkdownWriterBridge {
+    public static func table(_ t: Table) -> String { MarkdownWriter.markdownTable(t) }
+}

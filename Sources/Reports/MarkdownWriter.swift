@@ -1,0 +1,73 @@
+/// `report.md`: GitHub-flavoured Markdown with tables as Markdown tables and figures as SVG
+/// files beside it.
+public enum MarkdownWriter {
+    /// The Markdown text and the figure files it references (name → SVG).
+    public static func write(_ report: Report) -> (text: String, files: [(name: String, contents: String)]) {
+        var out = "# \(report.title)\n\n"
+        var files: [(String, String)] = []
+        for block in report.blocks {
+            switch block {
+            case .prose(let markdown):
+                out += markdown.trimmingTrailingNewlines() + "\n\n"
+            case .cell(let cell):
+                out += "<details><summary>\(Labels.cell(report.language)) (line \(cell.line))</summary>\n\n"
+                out += "```yaml\n\(cell.source.trimmingTrailingNewlines())\n```\n\n</details>\n\n"
+                for output in cell.outputs {
+                    switch output {
+                    case .note(let text):
+                        out += text + "\n\n"
+                    case .text(let text):
+                        out += "```text\n\(text.trimmingTrailingNewlines())\n```\n\n"
+                    case .table(let table):
+                        out += markdownTable(table) + "\n"
+                    case .figure(let figure):
+                        let file = "\(figure.id).svg"
+                        files.append((file, figure.svg))
+                        out += "![\(escapeAlt(figure.alt))](\(file))\n\n"
+                        if !figure.caption.isEmpty { out += "*\(figure.caption)*\n\n" }
+                    case .widget(_, let markdown):
+                        out += markdown.trimmingTrailingNewlines() + "\n\n"
+                    }
+                }
+                if let error = cell.error {
+                    out += "> **\(Labels.error(report.language))** `\(error)`\n\n"
+                }
+            }
+        }
+        return (out, files)
+    }
+
+    static func markdownTable(_ table: Table) -> String {
+        var out = ""
+        if let caption = table.caption { out += "**\(caption)**\n\n" }
+        out += "| " + table.headers.map(Escape.markdownCell).joined(separator: " | ") + " |\n"
+        out += "| " + table.headers.indices.map { table.numeric.contains($0) ? "---:" : "---" }.joined(separator: " | ") + " |\n"
+        for row in table.rows {
+            out += "| " + row.map(Escape.markdownCell).joined(separator: " | ") + " |\n"
+        }
+        return out
+    }
+
+    private static func escapeAlt(_ s: String) -> String {
+        s.replacingOccurrences(of: "]", with: "\\]").replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "\n", with: " ")
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+}
+
+/// Interface words in the lesson's language.
+public enum Labels {
+    public static func cell(_ language: String) -> String { language == "ko" ? "셀" : "cell" }
+    public static func error(_ language: String) -> String { language == "ko" ? "오류" : "Error" }
+    public static func source(_ language: String) -> String { language == "ko" ? "셀 코드" : "cell source" }
+    public static func lessons(_ language: String) -> String { language == "ko" ? "레슨" : "Lessons" }
+    public static func stopped(_ language: String) -> String {
+        language == "ko" ? "이 셀에서 오류가 나서 레슨 실행이 멈췄습니다." : "The lesson stopped at this cell."
+    }
+}

@@ -1,0 +1,86 @@
+/// A lesson's report as data: prose and cells with their outputs, in order. Written as
+/// Markdown (`report.md` + figure files) and as one self-contained HTML page (`index.html`).
+public struct Report: Sendable {
+    /// The output folder's name (the lesson file's name without `.md`).
+    public var name: String
+    public var title: String
+    /// `en` or `ko`: the page's language and its interface labels.
+    public var language: String
+    public var summary: String
+    /// Whether handouts show each cell's source (front matter `show_code`).
+    public var showCode: Bool
+    public var blocks: [Block] = []
+    /// The first error, as `lesson.md:LINE: message`, when the lesson stopped.
+    public var error: String?
+
+    public init(name: String, title: String, language: String, summary: String, showCode: Bool = true) {
+        self.name = name
+        self.title = title
+        self.language = language
+        self.summary = summary
+        self.showCode = showCode
+    }
+
+    public enum Block: Sendable {
+        case prose(String)
+        case cell(CellBlock)
+    }
+}
+
+/// One executed cell: its source, where it was, and what it produced.
+public struct CellBlock: Sendable {
+    public var line: Int
+    public var source: String
+    public var outputs: [Output] = []
+    /// Set when this cell failed; the lesson stops here.
+    public var error: String?
+
+    public init(line: Int, source: String) {
+        self.line = line
+        self.source = source
+    }
+}
+
+/// Something a cell shows.
+public enum Output: Sendable {
+    /// A short result line (Markdown inline).
+    case note(String)
+    /// Preformatted text (generated samples, logs).
+    case text(String)
+    case table(Table)
+    case figure(Figure)
+    /// An interactive widget: its HTML (self-contained) and what the Markdown report shows instead.
+    case widget(html: String, markdown: String)
+}
+
+public struct Table: Sendable {
+    public var caption: String?
+    public var headers: [String]
+    public var rows: [[String]]
+    /// Columns to right-align (numbers).
+    public var numeric: Set<Int>
+
+    public init(caption: String? = nil, headers: [String], rows: [[String]], numeric: Set<Int> = []) {
+        self.caption = caption
+        self.headers = headers
+        self.rows = rows
+        self.numeric = numeric
+    }
+}
+
+public struct Figure: Sendable {
+    /// Stable id, also the figure's file name in the Markdown report (`fig-03.svg`).
+    public var id: String
+    public var svg: String
+    /// Shown under the figure (may be empty).
+    public var caption: String
+    /// The text alternative for the Markdown image (the SVG carries its own <title>/<desc>).
+    public var alt: String
+
+    public init(id: String, svg: String, caption: String, alt: String = "") {
+        self.id = id
+        self.svg = svg
+        self.caption = caption
+        self.alt = alt.isEmpty ? caption : alt
+    }
+}

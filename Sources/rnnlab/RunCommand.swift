@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Lessons
+import Reports
+
+extension RNNLab {
+    /// `rnnlab run`: execute lessons and write their reports.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run lessons and write their reports (index.html and report.md) under the output folder.",
+            discussion: """
+                Each lesson's cells run in order, sharing state as notebook cells do. Reports land \
+                in OUTPUT/<lesson-name>/ (index.html opens by double-click, no network needed; \
+                report.md with SVG figures beside it), and OUTPUT/index.html lists every lesson run. \
+                A cell error stops that lesson, is shown in its report, and makes the exit status 1.
+                """
+        )
+
+        @Argument(help: "Lesson files or folders of lessons (default: lessons).")
+        var paths: [String] = []
+
+        @Option(name: .shortAndLong, help: "The output folder.")
+        var output: String = "output"
+
+        @Flag(name: .shortAndLong, help: "No progress output.")
+        var quiet = false
+
+        func run() throws {
+            let files = try lessonFiles(paths.isEmpty ? ["lessons"] : paths)
+            guard !files.isEmpty else {
+                FileHandle.standardError.write(Data("rnnlab run: no lessons found in \((paths.isEmpty ? ["lessons"] : paths).joined(separator: ", "))\n".utf8))
+                throw ExitCode.failure
+            }
+            let outputURL = URL(fileURLWithPath: output, isDirectory: true)
+            do {
+                try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
+            } catch {
+                fail("\(output): cannot create the output folder (\(describe(error)))")
+            }
+            let files_ = ReportFiles(outputDirectory: outputURL)
+            let runner = LessonRunner(showProgress: !quiet)
+            var failures = 0
+            for file in files {
+                let report = runner.run(file: file)
+                do {
+                    try files_.write(report)
+                } catch {
+                    fail("\(output)/\(report.name): cannot write the report (\(describe(error)))")
+                }
+                if let error = report.error {
+                    failures += 1
+                    FileHandle.standardError.write(Data((error + "\n").utf8))
+                } else if !quiet {
+                    FileHandle.standardError.write(Data("\(file): wrote \(output)/\(report.name)/index.html\n".utf8))
+                }
+            }
+            do { try files_.writeIndex() } catch { fail("\(output)/index.html: cannot write (\(describe(error)))") }
+            if failures > 0 { throw ExitCode.failure }
+        }
+    }
+
+    /// `rnnlab list`: the lessons with their titles.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List lessons with their titles and languages.")
+
+        @Argument(help: "Lesson files or folders (default: lessons).")
+        var paths: [String] = []
+
+        func run() throws {
+            for file in try lessonFiles(paths.isEmpty ? ["lessons"] : paths) {
+                let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+                if let lesson = try? Lesson.parse(text, file: file) {
+                    print("\(file)\t\(lesson.language)\t\(lesson.title)")
+                } else {
+                    print("\(file)\t?\t(cannot be parsed: run it to see the error)")
+                }
+            }
+        }
+    }
+
+    /// `rnnlab new`: a new lesson from a template.
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a new lesson from a template that runs as it is.")
+
+        @Argument(help: "The lesson's file name (without .md).")
+        var name: String
+
+        @Option(help: "Language of the lesson: en or ko.")
+        var lang: String = "en"
+
+        @Option(help: "Folder to create it in.")
+        var directory: String = "lessons"
+
+        func validate() throws {
+            guard ["en", "ko"].contains(lang) else { throw ValidationError("--lang must be en or ko") }
+            guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else {
+                throw ValidationError("the name must be a plain file name, like 09-my-lesson")
+            }
+        }
+
+        func run() throws {
+            let file = (directory as NSString).appendingPathComponent(name.hasSuffix(".md") ? name : name + ".md")
+            guard !FileManager.default.fileExists(atPath: file) else { fail("\(file): already exists (choose another name)") }
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try writeAtomicallyText(LessonTemplate.text(language: lang), to: file)
+            } catch {
+                fail("\(file): cannot write (\(describe(error)))")
+            }
+            print("created \(file): run it with  rnnlab run \(file)")
+        }
+    }
+}
+
+/// Lesson files from files and folders (a folder's *.md except README.md, sorted).
+func lessonFiles(_ paths: [String]) throws -> [String] {
+    var out: [String] = []
+    for path in paths {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            fail("\(path): no such file or folder")
+        }
+        if isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            out += names.filter { $0.hasSuffix(".md") && $0 != "README.md" }.sorted()
+                .map { (path as NSString).appendingPathComponent($0) }
+        } else {
+            out.append(path)
+        }
+    }
+    return out
+}
+
+func writeAtomicallyText(_ text: String, to path: String) throws {
+    try RNNCoreWrite.atomically(Array(text.utf8), to: path)
+}
