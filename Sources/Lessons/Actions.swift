@@ -101,7 +101,7 @@ enum Actions {
         state.models[name] = LessonModel(name: name, network: network, parameters: parameters)
         state.lastModel = name
         let summary = Summary.describe(network)
-        return [.note("**\(name)**: \(summary) — \(NumberFormat.grouped(network.parameterCount)) \(state.language == "ko" ? "개 파라미터" : "parameters")")]
+        return [.note("**\(Escape.markdown(name))**: \(Escape.markdown(summary)) — \(NumberFormat.grouped(network.parameterCount)) \(state.language == "ko" ? "개 파라미터" : "parameters")")]
     }
 
     /// Rescales every recurrent matrix W_h* so that its largest singular value is `s`.
@@ -160,9 +160,11 @@ enum Actions {
         }
         state.datasets[name] = d
         state.lastData = name
-        var note = "**\(name)**: \(NumberFormat.grouped(d.count)) sequences of \(d.steps) steps (\(task)), x_t of size \(d.inputSize), loss \(d.loss.rawValue)"
+        var note = state.language == "ko"
+            ? "**\(Escape.markdown(name))**: 길이 \(d.steps)인 시퀀스 \(NumberFormat.grouped(d.count))개 (`\(task)`), `x_t`의 크기 \(d.inputSize), 손실 `\(d.loss.rawValue)`"
+            : "**\(Escape.markdown(name))**: \(NumberFormat.grouped(d.count)) sequences of \(d.steps) steps (`\(task)`), `x_t` of size \(d.inputSize), loss `\(d.loss.rawValue)`"
         if !d.vocabulary.isEmpty && d.vocabulary.count <= 40 {
-            note += "; vocabulary: " + d.vocabulary.map { "`\($0 == " " ? "␣" : $0)`" }.joined(separator: " ")
+            note += (state.language == "ko" ? "; 어휘: " : "; vocabulary: ") + d.vocabulary.map { Escape.markdown($0 == " " ? "␣" : $0) }.joined(separator: " ")
         }
         return [.note(note)]
     }
@@ -251,12 +253,12 @@ enum Actions {
         case .completed:
             let first = result.history.first!.loss, last = result.history.last!.loss
             return [.note(ko
-                ? "**\(model.name)** 학습 완료: \(epochs) 에포크, 손실 \(NumberFormat.short(first)) → \(NumberFormat.short(last))"
-                : "Trained **\(model.name)** for \(epochs) epochs: loss \(NumberFormat.short(first)) → \(NumberFormat.short(last))")]
+                ? "**\(Escape.markdown(model.name))** 학습 완료: \(epochs) 에포크, 손실 \(NumberFormat.short(first)) → \(NumberFormat.short(last))"
+                : "Trained **\(Escape.markdown(model.name))** for \(epochs) epochs: loss \(NumberFormat.short(first)) → \(NumberFormat.short(last))")]
         case .diverged(let e, let s):
             return [.note(ko
-                ? "⚠️ **\(model.name)** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 그래디언트가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
-                : "⚠️ Training **\(model.name)** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept.")]
+                ? "⚠️ **\(Escape.markdown(model.name))** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 그래디언트가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
+                : "⚠️ Training **\(Escape.markdown(model.name))** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept.")]
         }
     }
 
@@ -276,8 +278,8 @@ enum Actions {
         let first = euclideanNorm(r.dhAt(1)), last = euclideanNorm(r.dhAt(r.steps))
         let ko = state.language == "ko"
         return [.note(ko
-            ? "**\(model.name)**, 시퀀스 \(index) (T = \(r.steps)): 손실 \(NumberFormat.short(trace.record.loss)); ‖dL/dh_T‖ = \(NumberFormat.short(last)), ‖dL/dh₁‖ = \(NumberFormat.short(first)); ‖∂h_T/∂h₀‖ = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))"
-            : "**\(model.name)** on sequence \(index) (T = \(r.steps)): loss \(NumberFormat.short(trace.record.loss)); ‖dL/dh_T‖ = \(NumberFormat.short(last)), ‖dL/dh₁‖ = \(NumberFormat.short(first)); ‖∂h_T/∂h₀‖ = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))")]
+            ? "**\(Escape.markdown(model.name))**, 시퀀스 \(index) (T = \(r.steps)): 손실 \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `‖∂h_T/∂h_0‖` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))"
+            : "**\(Escape.markdown(model.name))** on sequence \(index) (T = \(r.steps)): loss \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `‖∂h_T/∂h_0‖` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))")]
     }
 
     // MARK: sweep

@@ -78,7 +78,7 @@ enum Shows {
             let trace = try trace(o, state, kind)
             let r = trace.record.layers[0][0]
             guard !r.spec.gateNames.isEmpty else { throw o.error("show gates: a vanilla RNN has no gates (show heatmap instead)") }
-            let H = r.hiddenSize, shown = min(H, 4)
+            let H = r.hiddenSize, shown = min(H, 3)
             var headers = ["t"]
             for name in r.spec.gateNames { headers.append("\(display(name)) mean") ; for j in 0..<shown { headers.append("\(display(name))[\(j + 1)]") } }
             let steps = stepsShown(r.steps)

@@ -68,7 +68,9 @@ public struct LineChart: Sendable {
     /// The SVG; `id` prefixes element ids (the marker is `ID-marker`).
     public func svg(id: String) -> String {
         let (x0, x1, y0, y1) = ranges
-        let left = 70.0, right = series.count > 1 ? 150.0 : 20.0, top = 30.0, bottom = 46.0
+        // Room on the right for the legend, sized by its longest label.
+        let longest = series.map { $0.name.count }.max() ?? 0
+        let left = 70.0, right = series.count > 1 ? min(260, 56 + 7.2 * Double(longest)) : 20.0, top = 30.0, bottom = 46.0
         let pw = width - left - right, ph = height - top - bottom
         func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * pw }
         func py(_ y: Double) -> Double { top + ph - ((logY ? log10(y) : y) - y0) / (y1 - y0) * ph }

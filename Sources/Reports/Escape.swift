@@ -20,6 +20,17 @@ public enum Escape {
         return out
     }
 
+    /// Inline Markdown: a value (a model's name, a symbol) shown literally, not as emphasis,
+    /// links or HTML.
+    public static func markdown(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if "\\`*_[]<>#|~".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
     /// A Markdown table cell: pipes and newlines would break the table.
     public static func markdownCell(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
