@@ -13,7 +13,7 @@ struct Field {
     var line: Int { baseLine + (node.mark?.line ?? 1) - 1 }
 
     func error(_ message: String) -> LessonError {
-        LessonError(file: file, line: line, message: "\(path): \(message)")
+        LessonError(file: file, line: line, message: path.isEmpty ? message : "\(path): \(message)")
     }
 
     var isScalar: Bool { if case .scalar = node { return true } else { return false } }

@@ -27,7 +27,7 @@ enum Shows {
     private static func trace(_ o: Options, _ state: LessonState, _ what: String) throws(LessonError) -> Trace {
         let model = try state.model(o["model"], options: o)
         guard let t = state.steps[model.name] else {
-            throw o.error("show \(what): model \(model.name) has no recorded step yet (add a step: cell before this one)")
+            throw o.error("\(what) needs a recorded step: model \(model.name) has none yet (add a step: cell before this one)")
         }
         return t
     }
@@ -77,7 +77,7 @@ enum Shows {
         case "gates":
             let trace = try trace(o, state, kind)
             let r = trace.record.layers[0][0]
-            guard !r.spec.gateNames.isEmpty else { throw o.error("show gates: a vanilla RNN has no gates (show heatmap instead)") }
+            guard !r.spec.gateNames.isEmpty else { throw o.error("gates: a vanilla RNN has no gates (show a heatmap instead)") }
             let H = r.hiddenSize, shown = min(H, 3)
             var headers = ["t"]
             for name in r.spec.gateNames { headers.append("\(display(name)) mean") ; for j in 0..<shown { headers.append("\(display(name))[\(j + 1)]") } }
@@ -137,7 +137,7 @@ enum Shows {
         case "loss_curve":
             let model = try state.model(o["model"], options: o)
             guard !model.history.isEmpty else {
-                throw o.error("show loss_curve: model \(model.name) has not been trained yet (add a train: cell before this one)")
+                throw o.error("loss_curve needs a trained model: \(model.name) has not been trained yet (add a train: cell before this one)")
             }
             let chart = LineChart(title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
                                   logY: try o["log"]?.bool() ?? true,
@@ -174,7 +174,7 @@ enum Shows {
         default:  // sweep
             let name = try o["sweep"]?.string() ?? state.lastSweep
             guard let name, let sweep = state.sweeps[name] else {
-                throw o.error("show sweep: no sweep has run yet (add a sweep: cell before this one)")
+                throw o.error("sweep needs a sweep: none has run yet (add a sweep: cell before this one)")
             }
             let series = zip(sweep.values, sweep.jacobianNorms).map { v, n in
                 LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))",

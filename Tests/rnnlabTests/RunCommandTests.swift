@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// `rnnlab run`, `list` and `new` as a user runs them.
+@Suite("rnnlab run")
+struct RunCommandTests {
+    static let good = """
+        ---
+        title: Small
+        language: en
+        seed: 5
+        summary: A small lesson.
+        ---
+        Some prose with **bold** and a table:
+
+        | a | b |
+        | - | - |
+        | 1 | 2 |
+
+        ```rnnlab
+        data: {name: d, task: last_value, count: 32, length: 6, input_size: 3}
+        model: {name: m, cell: gru, input_size: 3, hidden_size: 6, output_size: 1}
+        train: {epochs: 4, batch_size: 8, learning_rate: 0.01}
+        step: {index: 2}
+        show: [summary, loss_curve, gradient_norms, unrolled, heatmap, step_through]
+        ```
+        """
+
+    func files(_ lessons: [String: String]) throws -> URL {
+        let dir = try CLI.scratch()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("lessons"), withIntermediateDirectories: true)
+        for (name, text) in lessons { try Data(text.utf8).write(to: dir.appendingPathComponent("lessons/\(name)")) }
+        return dir
+    }
+
+    /// Every file under a folder, path → bytes.
+    func tree(_ url: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let e = FileManager.default.enumerator(atPath: url.path)!
+        while let p = e.nextObject() as? String {
+            var isDir: ObjCBool = false
+            let full = url.appendingPathComponent(p)
+            if FileManager.default.fileExists(atPath: full.path, isDirectory: &isDir), !isDir.boolValue {
+                out[p] = try Data(contentsOf: full)
+            }
+        }
+        return out
+    }
+
+    @Test func runsLessonsIntoReportsAndAnIndex() throws {
+        let dir = try files(["01-small.md": Self.good, "01-small.ko.md": Self.good.replacingOccurrences(of: "language: en", with: "language: ko")])
+        let r = try CLI.run(["run", "lessons", "-o", "out", "-q"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let out = try tree(dir.appendingPathComponent("out"))
+        for f in ["index.html", "01-small/index.html", "01-small/report.md", "01-small/fig-01.svg", "01-small.ko/index.html"] {
+            #expect(out[f] != nil, "missing \(f)")
+        }
+        let index = String(decoding: out["index.html"] ?? Data(), as: UTF8.self)
+        #expect(index.contains("01-small/index.html") && index.contains("01-small.ko/index.html") && index.contains("A small lesson."))
+        let html = String(decoding: out["01-small/index.html"] ?? Data(), as: UTF8.self)
+        #expect(html.contains("<table>") && html.contains("<strong>bold</strong>") && html.contains("<svg"))
+        #expect(!html.contains("/tmp/") && !html.contains(dir.path), "no absolute paths in reports")
+        let md = String(decoding: out["01-small/report.md"] ?? Data(), as: UTF8.self)
+        #expect(md.contains("| gru (GRU) |") && md.contains("![") && md.contains("fig-01.svg"))
+    }
+
+    @Test func twoRunsGiveIdenticalBytes() throws {
+        let dir = try files(["a.md": Self.good])
+        _ = try CLI.run(["run", "lessons", "-o", "one", "-q"], in: dir)
+        _ = try CLI.run(["run", "lessons", "-o", "two", "-q"], in: dir)
+        let one = try tree(dir.appendingPathComponent("one")), two = try tree(dir.appendingPathComponent("two"))
+        #expect(!one.isEmpty && one == two)
+    }
+
+    @Test func anErrorInCellThreeKeepsCellsOneAndTwo() throws {
+        let lesson = """
+            ---
+            title: Broken
+            ---
+            ```rnnlab
+            data: {name: d, task: sum, count: 8, length: 4}
+            ```
+
+            ```rnnlab
+            model: {name: m, cell: lstm, input_size: 1, hidden_size: 3, output_size: 1}
+            show: summary
+            ```
+
+            ```rnnlab
+            train: {epochs: 2, optimiser: adam}
+            ```
+
+            ```rnnlab
+            show: shapes
+            ```
+            """
+        let dir = try files(["broken.md": lesson, "fine.md": Self.good])
+        let r = try CLI.run(["run", "lessons", "-o", "out", "-q"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.trimmingCharacters(in: .newlines) == "lessons/broken.md:14: train.optimiser: is not a known option here (known: model, data, optimizer, learning_rate, momentum, epochs, batch_size, clip_norm, clip_value, truncation, shuffle)")
+        let md = try String(contentsOf: dir.appendingPathComponent("out/broken/report.md"), encoding: .utf8)
+        #expect(md.contains("task: sum") && md.contains("| lstm (LSTM) |"))
+        #expect(md.contains("> **Error** `lessons/broken.md:14:"))
+        #expect(!md.contains("show: shapes"), "cells after the error do not run")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/fine/index.html").path), "other lessons still run")
+        let index = try String(contentsOf: dir.appendingPathComponent("out/index.html"), encoding: .utf8)
+        #expect(index.contains("stopped with an error"))
+    }
+
+    @Test func largeRecordingStaysUnderTwoMegabytes() throws {
+        let lesson = """
+            ---
+            title: Big
+            ---
+            ```rnnlab
+            data: {name: d, task: sum, count: 1, length: 1000, mean: true}
+            model: {name: m, cell: lstm, input_size: 1, hidden_size: 128, output_size: 1}
+            step: {}
+            show: [gradient_norms, jacobian_norms, heatmap, {what: heatmap, of: c}, unrolled, gradient_graph, step_through]
+            ```
+            """
+        let dir = try files(["big.md": lesson])
+        let r = try CLI.run(["run", "lessons/big.md", "-o", "out", "-q"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let size = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("out/big/index.html").path)[.size] as? Int ?? 0
+        #expect(size > 10_000 && size < 2_000_000, "index.html is \(size) bytes")
+    }
+
+    @Test func listAndNew() throws {
+        let dir = try files(["01-small.md": Self.good])
+        let new = try CLI.run(["new", "02-mine", "--lang", "ko"], in: dir)
+        #expect(new.status == 0)
+        let again = try CLI.run(["new", "02-mine"], in: dir)
+        #expect(again.status == 1 && again.stderr.contains("already exists"))
+        let list = try CLI.run(["list"], in: dir)
+        let text = String(decoding: list.stdout, as: UTF8.self)
+        #expect(text.contains("lessons/01-small.md\ten\tSmall") && text.contains("lessons/02-mine.md\tko\t새 레슨"))
+        let run = try CLI.run(["run", "lessons/02-mine.md", "-o", "out", "-q"], in: dir)
+        #expect(run.status == 0, "the template runs as it is: \(run.stderr)")
+    }
+}
