@@ -40,11 +40,17 @@ enum Shows {
     private static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options) throws(LessonError) -> Output {
         do {
             let svg = try Graphviz.svg(fromDOT: dot.text)
-            return .figure(Figure(id: state.nextFigureId(), svg: svgBody(svg), caption: caption,
-                                  alt: dot.attributes["label"] ?? "computation graph"))
+            let id = state.nextFigureId()
+            return .figure(Figure(id: id, svg: prefixIds(svgBody(svg), with: id + "-"), caption: caption,
+                                  alt: dot.attributes["label"] ?? "computation graph", file: svg))
         } catch {
             throw o.error(error.description)
         }
+    }
+
+    /// Every `id="…"` in an SVG prefixed, so that several inline figures can share a page.
+    static func prefixIds(_ svg: String, with prefix: String) -> String {
+        svg.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)")
     }
 
     /// Graphviz's SVG without the XML prolog and doctype, to sit inline in HTML.

@@ -1,28 +1,219 @@
+import Foundation
 import RNNCore
 import RNNGraph
 import Reports
 
-/// `show: step_through`: the recorded step, one time step at a time.
+/// `show: step_through`: the recorded step, one time step at a time, forward and backward, in
+/// the browser — and, for print, a compact row of small multiples.
+///
+/// The page embeds the values it shows: per-step scalars (norms, loss terms, Jacobian norms) in
+/// full, and for the units shown (all of them up to `maxUnits`, else the first `maxUnits` or
+/// the ones the lesson picks — the page says which) every gate as a 16-bit integer of
+/// value × 10 000 (gates lie in [−1, 1], so four decimals exactly) and every state and
+/// gradient as a 32-bit float. An LSTM of 128 units over 1000 steps stays near 1 MB.
 enum StepThrough {
+    static let maxUnits = 32
+
     static func output(_ trace: Trace, state: LessonState, o: Options) throws(LessonError) -> Output {
         let r = trace.record.layers[0][0]
+        let T = r.steps, H = r.hiddenSize
+        var units = Array(0..<min(H, maxUnits))
+        if let f = o["unit"] {
+            var picked: [Int] = []
+            for item in try f.listOrSingle() { picked.append(try item.int(min: 1, max: H) - 1) }
+            guard picked.count <= maxUnits else { throw f.error("pick at most \(maxUnits) units") }
+            units = picked
+        }
+        let id = "st-" + state.nextFigureId().dropFirst(4)
         let ko = state.language == "ko"
+        let network = trace.model.network
+        let Y = network.spec.outputSize, X = min(r.spec.inputSize, maxUnits)
+        let perStepLoss = trace.sample.loss.stepLosses(y: trace.record.y, steps: T, outputSize: Y, targets: trace.sample.targets)
+        let jac = trace.jacobianNorms[0][0]
+        func column(_ values: [Double], width: Int, rows: Int, offset: Int = 0) -> [Double] {
+            var out: [Double] = []
+            out.reserveCapacity(rows * units.count)
+            for t in 0..<rows { for j in units { out.append(values[(t + offset) * width + j]) } }
+            return out
+        }
+        var data: [(String, String)] = [
+            ("id", json(id)), ("lang", json(state.language)), ("cell", json(r.spec.kind.rawValue)),
+            ("variant", json(r.spec.kind == .gru ? r.spec.gruVariant.rawValue : r.spec.kind == .rnn ? r.spec.activation.rawValue : (r.spec.peephole ? "peephole" : ""))),
+            ("T", "\(T)"), ("H", "\(H)"), ("X", "\(r.spec.inputSize)"), ("Y", "\(Y)"),
+            ("units", "[" + units.map(String.init).joined(separator: ",") + "]"),
+            ("gates", "[" + r.spec.gateNames.map(json).joined(separator: ",") + "]"),
+            ("loss", json(trace.sample.loss.rawValue)), ("lossValue", num(trace.record.loss)),
+            ("lossTerms", nums(perStepLoss)), ("jac", nums(jac)),
+            ("hNorm", nums((0...T).map { euclideanNorm(r.hidden(at: $0)) })),
+            ("dhNorm", nums((0...T).map { euclideanNorm(r.dhAt($0)) })),
+            ("xShown", "\(X)"),
+            ("x", json(float32(xColumns(trace.record.input, T: T, X: r.spec.inputSize, shown: X)))),
+            ("y", json(float32(trace.record.y))),
+            ("h", json(float32(column(r.h, width: H, rows: T + 1)))),
+            ("dh", json(float32(column(r.dh, width: H, rows: T + 1)))),
+        ]
+        if r.spec.kind == .rnn {
+            data.append(("a", json(float32(column(r.preActivations, width: H, rows: T)))))
+        } else {
+            // gates: (T, G, units) as round(value × 10 000)
+            var g: [Int16] = []
+            for t in 0..<T {
+                for k in 0..<r.spec.gateCount {
+                    for j in units { g.append(Int16((r.gates[t * r.gateWidth + k * H + j] * 10_000).rounded())) }
+                }
+            }
+            data.append(("g", json(int16(g))))
+        }
+        if r.spec.hasCellState {
+            data.append(("c", json(float32(column(r.c, width: H, rows: T + 1)))))
+            data.append(("dc", json(float32(column(r.dc, width: H, rows: T + 1)))))
+            data.append(("dcNorm", nums((0...T).map { euclideanNorm(r.dcAt($0)) })))
+        }
+        let payload = "{" + data.map { "\(json($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+
+        // The unrolled graph, with ids prefixed so several figures can share a page.
+        var diagram = UnrolledDiagram(trace: trace)
+        diagram.language = ko ? .ko : .en
+        let graph: String
+        do { graph = try Graphviz.svg(fromDOT: diagram.dot.text) } catch { throw o.error(error.description) }
+        let chart = LineChart(title: ko ? "‖dL/dh_t‖ (현재 시점 표시)" : "‖dL/dh_t‖ (current step marked)", xLabel: "t",
+                              yLabel: "‖dL/dh_t‖", logY: true,
+                              series: [.init(name: "‖dL/dh_t‖", points: (0...T).map { (Double($0), euclideanNorm(r.dhAt($0))) })],
+                              marker: Double(T))
+        let unitsNote: String
+        if units.count == H {
+            unitsNote = ko ? "모든 유닛(\(H)개)을 보여 줍니다." : "All \(H) units are shown."
+        } else {
+            let list = units.count > 6 ? "\(units[0] + 1)–\(units[units.count - 1] + 1)" : units.map { String($0 + 1) }.joined(separator: ", ")
+            unitsNote = ko ? "\(H)개 유닛 중 \(list)번 유닛을 보여 줍니다 (`unit:`으로 고를 수 있습니다). 노름과 손실은 모든 유닛으로 계산합니다."
+                           : "Units \(list) of \(H) are shown (pick others with `unit:`); norms and losses use all units."
+        }
+        let html = """
+            <section class="stepthrough" id="\(id)" tabindex="0" aria-label="\(Escape.html(ko ? "시점별 단계 보기" : "Step-through"))">
+            <div class="interactive">
+            <div class="controls" role="toolbar">
+            <button type="button" data-act="first" title="Home" aria-label="first">|◀</button><button type="button" data-act="prev" title="←" aria-label="previous">◀</button><button type="button" data-act="play" title="space" aria-label="play">▶ ❚❚</button><button type="button" data-act="next" title="→" aria-label="next">▶</button><button type="button" data-act="last" title="End" aria-label="last">▶|</button>
+            <label><span class="l-speed"></span> <select data-act="speed"><option value="1">1/s</option><option value="2">2/s</option><option value="5" selected>5/s</option><option value="10">10/s</option><option value="25">25/s</option></select></label>
+            <input type="range" data-act="slider" min="0" max="\(T)" value="1" aria-label="t">
+            <span class="pass" role="radiogroup"><label><input type="radio" name="\(id)-pass" value="f" checked> <span class="l-forward"></span></label><label><input type="radio" name="\(id)-pass" value="b"> <span class="l-backward"></span></label></span>
+            <label><span class="l-unit"></span> <select data-act="unit"></select></label>
+            </div>
+            <p class="keys"></p>
+            <div class="st-status" aria-live="polite"></div>
+            <div class="st-graph">\(Shows.prefixIds(Shows.svgBody(graph), with: id + "-"))</div>
+            <div class="st-panel"></div>
+            <div class="st-equation"></div>
+            <div class="st-chart">\(chart.svg(id: id + "-chart"))</div>
+            <p class="st-units">\(Escape.html(unitsNote))</p>
+            </div>
+            \(printVersion(trace, units: units, language: state.language))
+            <script type="application/json" class="st-data">\(Escape.script(payload))</script>
+            </section>
+            """
+        let md = (ko ? "**시점별 단계 보기** (HTML 보고서에서 한 시점씩 넘겨 볼 수 있습니다)\n\n" : "**Step-through** (step through it in the HTML report)\n\n")
+            + MarkdownWriterBridge.table(summaryTable(trace, language: state.language))
+        return .widget(html: html, markdown: md)
+    }
+
+    static func xColumns(_ x: [Double], T: Int, X: Int, shown: Int) -> [Double] {
+        var out: [Double] = []
+        for t in 0..<T { for k in 0..<shown { out.append(x[t * X + k]) } }
+        return out
+    }
+
+    /// A few steps side by side for print: first, last, and evenly spaced between.
+    static func printSteps(_ T: Int) -> [Int] {
+        let n = min(T, 6)
+        return Array(Set((0..<n).map { k in n == 1 ? T : 1 + Int((Double(k) * Double(T - 1) / Double(n - 1)).rounded()) })).sorted()
+    }
+
+    static func printVersion(_ trace: Trace, units: [Int], language: String) -> String {
+        let r = trace.record.layers[0][0]
+        let ko = language == "ko"
+        let shown = Array(units.prefix(12))
+        var cells = ""
+        for t in printSteps(r.steps) {
+            var rows: [(String, [Double], Bool)] = []
+            for (g, name) in r.spec.gateNames.enumerated() {
+                let v = r.gate(g, at: t)
+                rows.append((Shows.display(name), shown.map { v[v.startIndex + $0] }, name != "c_tilde" && name != "h_tilde"))
+            }
+            if r.spec.hasCellState { rows.append(("c", shown.map { r.c[t * r.hiddenSize + $0] }, false)) }
+            rows.append(("h", shown.map { r.h[t * r.hiddenSize + $0] }, false))
+            cells += "<div class=\"multiple\"><div class=\"m-title\">t = \(t)</div>" + miniBars(rows) +
+                "<div class=\"m-norm\">‖dL/dh‖ = \(Escape.html(NumberFormat.short(euclideanNorm(r.dhAt(t)))))</div></div>"
+        }
+        let caption = ko ? "선택한 시점들 (유닛 \(shown.count)개)" : "Selected steps (\(shown.count) units each)"
+        return "<div class=\"stepthrough-print\"><div class=\"m-caption\">\(Escape.html(caption))</div><div class=\"multiples\">\(cells)</div></div>"
+    }
+
+    /// One small SVG: a row of bars per vector, sign shown by direction from a centre line.
+    static func miniBars(_ rows: [(String, [Double], Bool)]) -> String {
+        let bw = 6.0, rh = 14.0, left = 18.0
+        let width = left + Double(rows.first?.1.count ?? 1) * bw + 2
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(Double(rows.count) * rh + 2))\" role=\"img\" aria-label=\"\(Escape.html(rows.map { "\($0.0): " + $0.1.map { NumberFormat.fixed($0, 2) }.joined(separator: " ") }.joined(separator: "; ")))\">"
+        for (k, row) in rows.enumerated() {
+            let y0 = Double(k) * rh
+            s += "<text x=\"0\" y=\"\(y0 + 10)\" font-size=\"8\">\(Escape.html(row.0))</text>"
+            let mid = row.2 ? y0 + rh - 2 : y0 + rh / 2
+            let scale = row.2 ? rh - 3 : (rh / 2 - 1) / max(1, row.1.map { abs($0) }.max() ?? 1)
+            for (j, v) in row.1.enumerated() where v.isFinite {
+                let hgt = abs(v) * scale
+                let y = v >= 0 ? mid - hgt : mid
+                s += "<rect x=\"\(left + Double(j) * bw)\" y=\"\(String(format: "%.1f", y))\" width=\"\(bw - 1)\" height=\"\(String(format: "%.1f", max(hgt, 0.3)))\" fill=\"\(v >= 0 ? "#0072B2" : "#D55E00")\"/>"
+            }
+        }
+        return s + "</svg>"
+    }
+
+    static func summaryTable(_ trace: Trace, language: String) -> Table {
+        let r = trace.record.layers[0][0]
         let rows = Shows.stepsShown(r.steps).map { t -> [String] in
             guard t > 0 else { return ["…", "", "", ""] }
             return [String(t), NumberFormat.short(euclideanNorm(r.hidden(at: t))), NumberFormat.short(euclideanNorm(r.dhAt(t))),
                     NumberFormat.short(trace.jacobianNorms[0][0][t])]
         }
-        let table = Table(caption: ko ? "시점별 기록" : "The record, step by step",
-                          headers: ["t", "‖h_t‖", "‖dL/dh_t‖", "‖∂h_T/∂h_t‖"], rows: rows, numeric: [0, 1, 2, 3])
-        return .widget(html: HTMLWidget.table(table), markdown: MarkdownWidget.table(table))
+        return Table(caption: language == "ko" ? "시점별 기록" : "The record, step by step",
+                     headers: ["t", "‖h_t‖", "‖dL/dh_t‖", "‖∂h_T/∂h_t‖"], rows: rows, numeric: [0, 1, 2, 3])
     }
-}
 
-/// Helpers to embed report pieces inside a widget.
-enum HTMLWidget {
-    static func table(_ t: Table) -> String { HTMLWriterBridge.table(t) }
-}
+    // MARK: - Compact encodings
 
-enum MarkdownWidget {
-    static func table(_ t: Table) -> String { MarkdownWriterBridge.table(t) }
+    static func float32(_ values: [Double]) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(values.count * 4)
+        for v in values {
+            let bits = Float(v).bitPattern.littleEndian
+            withUnsafeBytes(of: bits) { bytes.append(contentsOf: $0) }
+        }
+        return Data(bytes).base64EncodedString()
+    }
+
+    static func int16(_ values: [Int16]) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(values.count * 2)
+        for v in values { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        return Data(bytes).base64EncodedString()
+    }
+
+    static func json(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    static func num(_ v: Double) -> String { v.isFinite ? v.description : (v.isNaN ? "null" : (v > 0 ? "1e999" : "-1e999")) }
+
+    static func nums(_ v: [Double]) -> String { "[" + v.map(num).joined(separator: ",") + "]" }
 }

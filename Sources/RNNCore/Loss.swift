@@ -27,11 +27,18 @@ public enum Targets: Sendable, Equatable {
 }
 
 extension LossKind {
+    /// Each step's contribution to the loss (zero for steps the loss does not read); they sum
+    /// to the loss.
+    public func stepLosses(y: [Double], steps T: Int, outputSize Y: Int, targets: Targets) -> [Double] {
+        evaluate(y: y, steps: T, outputSize: Y, targets: targets).perStep
+    }
+
     /// The loss and dL/dy_t for every step, from outputs `y` (T, Y).
     func evaluate(y: [Double], steps T: Int, outputSize Y: Int, targets: Targets)
-        -> (loss: Double, dy: [Double])
+        -> (loss: Double, dy: [Double], perStep: [Double])
     {
         var dy = [Double](repeating: 0, count: T * Y)
+        var perStep = [Double](repeating: 0, count: T)
         var loss = 0.0
         let firstStep = coversAllSteps ? 1 : T
         let weight = coversAllSteps ? 1 / Double(T) : 1
@@ -47,7 +54,8 @@ extension LossKind {
                     // L = (w/Y) Σ (y − d)²  ⇒  dL/dy = 2w (y − d) / Y
                     dy[row + j] = 2 * weight * diff / Double(Y)
                 }
-                loss += weight * sum / Double(Y)
+                perStep[t - 1] = weight * sum / Double(Y)
+                loss += perStep[t - 1]
             case (.xentLast, .classes(let d)), (.xentAll, .classes(let d)):
                 // L = w (logsumexp(y) − y_d)  ⇒  dL/dy = w (softmax(y) − onehot(d))
                 var top = -Double.infinity
@@ -55,7 +63,8 @@ extension LossKind {
                 var sum = 0.0
                 for j in 0..<Y { sum += exp(y[row + j] - top) }
                 let logSumExp = top + log(sum)
-                loss += weight * (logSumExp - y[row + d[k]])
+                perStep[t - 1] = weight * (logSumExp - y[row + d[k]])
+                loss += perStep[t - 1]
                 for j in 0..<Y {
                     dy[row + j] = weight * exp(y[row + j] - logSumExp)
                 }
@@ -64,6 +73,6 @@ extension LossKind {
                 preconditionFailure("targets do not match the loss; validated on input")
             }
         }
-        return (loss, dy)
+        return (loss, dy, perStep)
     }
 }

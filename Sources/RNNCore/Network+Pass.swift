@@ -47,7 +47,7 @@ extension Network {
                         c: yBuf.baseAddress!, ldc: Y)
                 }
             }
-            let (loss, dy) = sample.loss.evaluate(
+            let (loss, dy, _) = sample.loss.evaluate(
                 y: y, steps: T, outputSize: Y, targets: sample.targets)
             return NetworkRecord(
                 steps: T, input: firstInput,

@@ -7,6 +7,7 @@ public enum HTMLWriter {
         let e = Escape.html
         let lang = report.language == "ko" ? "ko" : "en"
         var body = ""
+        var hasWidget = false
         for block in report.blocks {
             switch block {
             case .prose(let markdown):
@@ -28,6 +29,7 @@ public enum HTMLWriter {
                         if !figure.caption.isEmpty { body += "<figcaption>\(e(figure.caption))</figcaption>" }
                         body += "</figure>\n"
                     case .widget(let html, _):
+                        hasWidget = true
                         body += html + "\n"
                     }
                 }
@@ -44,12 +46,12 @@ public enum HTMLWriter {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(e(report.title))</title>
-            <style>\(Stylesheet.css)</style>
+            <style>\(Stylesheet.css)\(hasWidget ? StepThroughScript.css : "")</style>
             </head>
             <body class="\(report.showCode ? "show-code" : "hide-code")">
             <header><nav><a href="../index.html">← \(e(Labels.lessons(lang)))</a></nav><h1>\(e(report.title))</h1>\(report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")</header>
             <main>
-            \(body)</main>
+            \(body)</main>\(hasWidget ? "\n<script>\(Escape.script(StepThroughScript.js))</script>" : "")
             </body>
             </html>
 

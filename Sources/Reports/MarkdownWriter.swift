@@ -22,7 +22,7 @@ public enum MarkdownWriter {
                         out += markdownTable(table) + "\n"
                     case .figure(let figure):
                         let file = "\(figure.id).svg"
-                        files.append((file, figure.svg))
+                        files.append((file, figure.file ?? figure.svg))
                         out += "![\(escapeAlt(figure.alt))](\(file))\n\n"
                         if !figure.caption.isEmpty { out += "*\(figure.caption)*\n\n" }
                     case .widget(_, let markdown):

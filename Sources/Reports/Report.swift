@@ -76,11 +76,15 @@ public struct Figure: Sendable {
     public var caption: String
     /// The text alternative for the Markdown image (the SVG carries its own <title>/<desc>).
     public var alt: String
+    /// The stand-alone SVG file for report.md when it differs from the inline one (Graphviz's,
+    /// with its XML prolog and unprefixed ids).
+    public var file: String?
 
-    public init(id: String, svg: String, caption: String, alt: String = "") {
+    public init(id: String, svg: String, caption: String, alt: String = "", file: String? = nil) {
         self.id = id
         self.svg = svg
         self.caption = caption
         self.alt = alt.isEmpty ? caption : alt
+        self.file = file
     }
 }

@@ -1,0 +1,261 @@
+/// The step-through's behaviour: vanilla JavaScript, inline, no network, no framework. It reads
+/// each widget's embedded JSON (base64 little-endian typed arrays, as every browser's platform
+/// is) and redraws the panel, the graph highlight, the equation and the chart marker per step.
+enum StepThroughScript {
+    static let js = #"""
+(function () {
+  "use strict";
+  var L = {
+    en: { speed: "speed", forward: "forward pass", backward: "backward pass", unit: "unit",
+      keys: "Keys: ← → previous / next step · space play / pause · Home / End first / last · f / b forward / backward pass",
+      step: "step", of: "of", x: "input x_t", y: "output y_t", lossTerm: "loss term at this step", loss: "loss L",
+      h: "hidden state h_t", c: "cell state c_t", a: "pre-activation a_t", dh: "dL/dh_t", dc: "dL/dc_t",
+      reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (how much of the gradient reaches this step)", jac: "‖∂h_T/∂h_t‖",
+      norm: "norm", initial: "initial state", eq: "For unit", play: "play", pause: "pause", none: "—" },
+    ko: { speed: "속도", forward: "순전파", backward: "역전파", unit: "유닛",
+      keys: "단축키: ← → 이전 / 다음 시점 · 스페이스 재생 / 멈춤 · Home / End 처음 / 끝 · f / b 순전파 / 역전파",
+      step: "시점", of: "/", x: "입력 x_t", y: "출력 y_t", lossTerm: "이 시점의 손실 항", loss: "손실 L",
+      h: "은닉 상태 h_t", c: "셀 상태 c_t", a: "활성화 전 값 a_t", dh: "dL/dh_t", dc: "dL/dc_t",
+      reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (이 시점까지 도달하는 그래디언트의 비율)", jac: "‖∂h_T/∂h_t‖",
+      norm: "노름", initial: "초기 상태", eq: "유닛", play: "재생", pause: "멈춤", none: "—" }
+  };
+  var GATE = { f: "f_t", i: "i_t", c_tilde: "c̃_t", o: "o_t", z: "z_t", r: "r_t", h_tilde: "h̃_t" };
+
+  function bytes(s) { var b = atob(s || ""), u = new Uint8Array(b.length); for (var k = 0; k < b.length; k++) u[k] = b.charCodeAt(k); return u.buffer; }
+  function f32(s) { return new Float32Array(bytes(s)); }
+  function i16(s) { return new Int16Array(bytes(s)); }
+  function esc(s) { return String(s).replace(/&/g, "&amp;").replace(/[<]/g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"); }
+  // Numbers as the page shows them: fixed decimals for bounded values, 4 significant digits otherwise.
+  function fx(v) { return isFinite(v) ? v.toFixed(3) : String(v); }
+  function sg(v) {
+    if (!isFinite(v)) return v !== v ? "NaN" : (v > 0 ? "∞" : "−∞");
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    return (a >= 1e-3 && a < 1e5) ? String(Number(v.toPrecision(4))) : v.toExponential(3);
+  }
+
+  function Widget(root) {
+    var d = JSON.parse(root.querySelector(".st-data").textContent);
+    var lang = L[d.lang] || L.en, U = d.units.length, G = d.gates.length, T = d.T, self = this;
+    var g = d.g ? i16(d.g) : null, h = f32(d.h), dh = f32(d.dh), x = f32(d.x), y = f32(d.y);
+    var c = d.c ? f32(d.c) : null, dc = d.dc ? f32(d.dc) : null, a = d.a ? f32(d.a) : null;
+    var st = { t: 1, pass: "f", unit: 0, timer: null };
+    var hMax = 0, cMax = 0;
+    for (var k = 0; k < h.length; k++) hMax = Math.max(hMax, Math.abs(h[k]));
+    if (c) for (k = 0; k < c.length; k++) cMax = Math.max(cMax, Math.abs(c[k]));
+    root.querySelector(".l-speed").textContent = lang.speed;
+    root.querySelector(".l-forward").textContent = lang.forward;
+    root.querySelector(".l-backward").textContent = lang.backward;
+    root.querySelector(".l-unit").textContent = lang.unit;
+    root.querySelector(".keys").textContent = lang.keys;
+    root.querySelector("[data-act=play]").textContent = "▶ " + lang.play;
+    var unitSelect = root.querySelector("[data-act=unit]");
+    d.units.forEach(function (j, n) { var o = document.createElement("option"); o.value = n; o.textContent = String(j + 1); unitSelect.appendChild(o); });
+    var slider = root.querySelector("[data-act=slider]"), playButton = root.querySelector("[data-act=play]");
+    var panel = root.querySelector(".st-panel"), eq = root.querySelector(".st-equation"), status = root.querySelector(".st-status");
+    var marker = root.querySelector(".st-chart .marker"), highlighted = [];
+
+    function gate(t, gi, n) { return g[((t - 1) * G + gi) * U + n] / 10000; }
+    function vec(arr, t) { var out = []; for (var n = 0; n < U; n++) out.push(arr[t * U + n]); return out; }
+    function gateVec(t, gi) { var out = []; for (var n = 0; n < U; n++) out.push(gate(t, gi, n)); return out; }
+
+    // A row of bars: "unit" bars from 0 to 1, "signed" bars from a centre line, scaled by `scale`.
+    function row(label, key, values, kind, scale, fmt) {
+      var s = '<div class="st-row" data-q="' + key + '"><div class="st-label">' + esc(label) + '</div><div class="st-bars" role="img" aria-label="' +
+        esc(label + ": " + values.map(fmt).join(", ")) + '">';
+      values.forEach(function (v, n) {
+        var p = kind === "unit" ? Math.max(0, Math.min(1, v)) : (scale > 0 ? Math.max(-1, Math.min(1, v / scale)) : 0);
+        var style = kind === "unit" ? "left:0;width:" + (p * 100).toFixed(1) + "%"
+          : (p >= 0 ? "left:50%;width:" + (p * 50).toFixed(1) + "%" : "left:" + (50 + p * 50).toFixed(1) + "%;width:" + (-p * 50).toFixed(1) + "%");
+        s += '<div class="st-bar' + (n === st.unit ? " sel" : "") + '" title="' + esc(lang.unit + " " + (d.units[n] + 1) + ": " + fmt(v)) + '"><span class="' +
+          (v < 0 ? "neg" : "pos") + '" style="' + style + '"></span></div>';
+      });
+      s += '</div><div class="st-values">' + values.map(function (v, n) { return '<span class="v" data-q="' + key + '" data-j="' + d.units[n] + '">' + fmt(v) + '</span>'; }).join("") + '</div></div>';
+      return s;
+    }
+    function scalar(label, key, v, fmt) { return '<div class="st-scalar"><span class="st-label">' + esc(label) + '</span> <span class="v" data-q="' + key + '">' + fmt(v) + '</span></div>'; }
+
+    function forwardPanel(t) {
+      var s = "";
+      if (t === 0) {
+        s += scalar(lang.initial, "t0", 0, function () { return "h₀" + (c ? ", c₀" : ""); });
+        s += row(lang.h, "h", vec(h, 0), "signed", Math.max(1, hMax), fx);
+        if (c) s += row(lang.c, "c", vec(c, 0), "signed", Math.max(1, cMax), fx);
+        return s;
+      }
+      var xs = []; for (var k = 0; k < d.xShown; k++) xs.push(x[(t - 1) * d.xShown + k]);
+      s += row(lang.x, "x", xs, "signed", Math.max.apply(null, xs.map(Math.abs).concat([1e-12])), sg);
+      if (a) s += row(lang.a, "a", vec(a, t - 1), "signed", Math.max.apply(null, Array.prototype.map.call(a, Math.abs).concat([1e-12])), fx);
+      for (var gi = 0; gi < G; gi++) {
+        var name = d.gates[gi], bounded = name !== "c_tilde" && name !== "h_tilde";
+        s += row((bounded ? "σ " : "tanh ") + GATE[name], name, gateVec(t, gi), bounded ? "unit" : "signed", 1, fx);
+      }
+      if (c) s += row(lang.c, "c", vec(c, t), "signed", Math.max(1, cMax), fx);
+      s += row(lang.h, "h", vec(h, t), "signed", Math.max(1, hMax), fx);
+      var ys = []; for (k = 0; k < d.Y; k++) ys.push(y[(t - 1) * d.Y + k]);
+      s += row(lang.y, "y", ys, "signed", Math.max.apply(null, ys.map(Math.abs).concat([1e-12])), sg);
+      s += scalar(lang.lossTerm, "lossTerm", d.lossTerms[t - 1], sg) + scalar(lang.loss, "loss", d.lossValue, sg);
+      return s;
+    }
+
+    function backwardPanel(t) {
+      var g1 = vec(dh, t), m = Math.max.apply(null, g1.map(Math.abs).concat([1e-300]));
+      var s = row(lang.dh, "dh", g1, "signed", m, sg) + scalar("‖" + lang.dh + "‖", "dhNorm", d.dhNorm[t], sg);
+      if (dc) {
+        var g2 = vec(dc, t), m2 = Math.max.apply(null, g2.map(Math.abs).concat([1e-300]));
+        s += row(lang.dc, "dc", g2, "signed", m2, sg) + scalar("‖" + lang.dc + "‖", "dcNorm", d.dcNorm[t], sg);
+      }
+      var top = d.dhNorm[T];
+      s += scalar(lang.reach, "reach", top > 0 ? d.dhNorm[t] / top : NaN, sg) + scalar(lang.jac, "jac", d.jac[t], sg);
+      return s;
+    }
+
+    function equation(t) {
+      var n = st.unit, j = d.units[n] + 1, s = lang.eq + " " + j + ": ";
+      function G1(name) { return gate(t, d.gates.indexOf(name), n); }
+      if (t === 0) return s + "h₀[" + j + "] = " + fx(h[n]);
+      if (st.pass === "b") {
+        var line = s + "dL/dh_" + t + "[" + j + "] = " + sg(dh[t * U + n]);
+        if (dc && t < T && d.variant !== "peephole") {
+          var f1 = gate(t + 1, 0, n), o = G1("o"), tc = Math.tanh(c[t * U + n]);
+          line += "<br>dL/dc_" + t + "[" + j + "] = dL/dc_" + (t + 1) + " · f_" + (t + 1) + " + dL/dh_" + t + " · o_" + t + " · (1 − tanh²c_" + t + ") = " +
+            sg(dc[(t + 1) * U + n]) + " × " + fx(f1) + " + " + sg(dh[t * U + n]) + " × " + fx(o) + " × " + fx(1 - tc * tc) + " = " + sg(dc[t * U + n]);
+        }
+        return line;
+      }
+      var hp = h[(t - 1) * U + n], ht = h[t * U + n];
+      if (d.cell === "rnn") {
+        var phi = d.variant === "linear" ? "id" : d.variant;
+        return s + "h_" + t + "[" + j + "] = " + phi + "(a_" + t + "[" + j + "]) = " + phi + "(" + fx(a[(t - 1) * U + n]) + ") = " + fx(ht);
+      }
+      if (d.cell === "lstm") {
+        var cp = c[(t - 1) * U + n], ct = c[t * U + n];
+        return s + "c_" + t + " = f·c_" + (t - 1) + " + i·c̃ = " + fx(G1("f")) + " × " + fx(cp) + " + " + fx(G1("i")) + " × " + fx(G1("c_tilde")) + " = " + fx(ct) +
+          "<br>h_" + t + " = o·tanh(c_" + t + ") = " + fx(G1("o")) + " × tanh(" + fx(ct) + ") = " + fx(ht);
+      }
+      var z = G1("z"), hh = G1("h_tilde");
+      if (d.variant === "reset_after") return s + "h_" + t + " = z·h_" + (t - 1) + " + (1 − z)·h̃ = " + fx(z) + " × " + fx(hp) + " + " + fx(1 - z) + " × " + fx(hh) + " = " + fx(ht);
+      return s + "h_" + t + " = (1 − z)·h_" + (t - 1) + " + z·h̃ = " + fx(1 - z) + " × " + fx(hp) + " + " + fx(z) + " × " + fx(hh) + " = " + fx(ht);
+    }
+
+    function highlight(t) {
+      highlighted.forEach(function (el) { el.classList.remove("st-current"); });
+      highlighted = [];
+      var p = d.id + "-", names = ["x_" + t, "cell_" + t, "h_" + t, "c_" + t, "y_" + t];
+      var found = false;
+      names.forEach(function (nm) { var el = document.getElementById(p + nm); if (el) { el.classList.add("st-current"); highlighted.push(el); found = true; } });
+      var box = root.querySelector(".st-graph");
+      if (!found) {
+        root.querySelectorAll('[id^="' + p + 'fold_"]').forEach(function (el) {
+          var r = el.id.slice(p.length + 5).split("_");
+          if (t >= +r[0] && t <= +r[1]) { el.classList.add("st-current"); highlighted.push(el); }
+        });
+      }
+      // Keep the current step in view in a wide graph, without moving the page.
+      if (highlighted.length && box.scrollWidth > box.clientWidth) {
+        var r0 = highlighted[0].getBoundingClientRect(), rb = box.getBoundingClientRect();
+        box.scrollLeft += (r0.left + r0.width / 2) - (rb.left + rb.width / 2);
+      }
+    }
+
+    function moveMarker(t) {
+      if (!marker) return;
+      var x0 = +marker.getAttribute("data-x0"), x1 = +marker.getAttribute("data-x1");
+      var left = +marker.getAttribute("data-left"), w = +marker.getAttribute("data-width");
+      var px = left + (t - x0) / (x1 - x0 || 1) * w;
+      marker.setAttribute("x1", px); marker.setAttribute("x2", px);
+    }
+
+    this.show = function (t, pass, keepHash) {
+      st.t = Math.max(0, Math.min(T, t));
+      if (pass) st.pass = pass;
+      slider.value = st.t;
+      root.querySelector('input[value="' + st.pass + '"]').checked = true;
+      root.classList.toggle("backward", st.pass === "b");
+      status.textContent = (st.pass === "f" ? lang.forward : lang.backward) + " · " + lang.step + " t = " + st.t + " " + lang.of + " " + T;
+      panel.innerHTML = st.pass === "f" ? forwardPanel(st.t) : backwardPanel(st.t);
+      eq.innerHTML = equation(st.t);
+      highlight(st.t);
+      moveMarker(st.t);
+      if (!keepHash && history.replaceState) history.replaceState(null, "", "#" + d.id + "=" + st.pass + st.t);
+    };
+    this.step = function (dir) { self.show(st.t + (st.pass === "f" ? dir : -dir)); };
+    this.first = function () { self.show(st.pass === "f" ? 0 : T); };
+    this.last = function () { self.show(st.pass === "f" ? T : 0); };
+    this.toggle = function () {
+      if (st.timer) { clearInterval(st.timer); st.timer = null; playButton.textContent = "▶ " + lang.play; root.classList.remove("playing"); return; }
+      var speed = +root.querySelector("[data-act=speed]").value || 5;
+      playButton.textContent = "❚❚ " + lang.pause; root.classList.add("playing");
+      st.timer = setInterval(function () {
+        var end = st.pass === "f" ? T : 0;
+        if (st.t === end) { self.toggle(); return; }
+        self.step(1);
+      }, 1000 / speed);
+    };
+    this.pass = function (p) { self.show(p === "f" ? (st.pass === "f" ? st.t : 1) : (st.pass === "b" ? st.t : T), p); };
+
+    root.addEventListener("click", function (e) {
+      var act = e.target.closest("[data-act]");
+      if (!act) return;
+      var k = act.getAttribute("data-act");
+      if (k === "first") self.first(); else if (k === "last") self.last();
+      else if (k === "prev") self.step(-1); else if (k === "next") self.step(1); else if (k === "play") self.toggle();
+    });
+    slider.addEventListener("input", function () { self.show(+slider.value); });
+    unitSelect.addEventListener("change", function () { st.unit = +unitSelect.value; self.show(st.t, null); });
+    root.querySelectorAll('input[type=radio]').forEach(function (r) { r.addEventListener("change", function () { self.pass(r.value); }); });
+    root.querySelector("[data-act=speed]").addEventListener("change", function () { if (st.timer) { self.toggle(); self.toggle(); } });
+    root.addEventListener("keydown", function (e) {
+      if (e.target.tagName === "SELECT" || (e.target.tagName === "INPUT" && e.target.type !== "range" && e.target.type !== "radio")) return;
+      var k = e.key, handled = true;
+      if (k === "ArrowRight") self.step(1); else if (k === "ArrowLeft") self.step(-1);
+      else if (k === " " || k === "Spacebar") self.toggle(); else if (k === "Home") self.first(); else if (k === "End") self.last();
+      else if (k === "f" || k === "F") self.pass("f"); else if (k === "b" || k === "B") self.pass("b"); else handled = false;
+      if (handled) e.preventDefault();
+    });
+    var m = new RegExp("^#" + d.id + "=([fb])(\\d+)$").exec(location.hash);
+    if (m) { this.show(+m[2], m[1], true); root.scrollIntoView(); } else { this.show(1, "f", true); }
+  }
+
+  function start() {
+    document.querySelectorAll(".stepthrough").forEach(function (root) { root.stepThrough = new Widget(root); });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})();
+"""#
+
+    static let css = """
+        .stepthrough { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem .8rem; margin: 1rem 0; outline: none; }
+        .stepthrough:focus-visible { box-shadow: 0 0 0 3px #9cc7e8; }
+        .stepthrough .controls { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; }
+        .stepthrough button { font-size: 1rem; min-width: 2.2rem; padding: .15rem .4rem; border: 1px solid #999; border-radius: 4px; background: #fff; cursor: pointer; }
+        .stepthrough input[type=range] { flex: 1 1 12rem; }
+        .stepthrough .keys, .stepthrough .st-units { font-size: .8rem; color: var(--muted); margin: .3rem 0; }
+        .st-status { font-weight: bold; margin: .3rem 0; }
+        .st-graph { overflow-x: auto; } .st-graph svg { max-width: none; height: auto; }
+        .st-graph .st-current polygon, .st-graph .st-current path, .st-graph .st-current ellipse { stroke: #D55E00; stroke-width: 3px; }
+        .st-graph .st-current text { font-weight: bold; }
+        .st-row { display: grid; grid-template-columns: 10rem 1fr; gap: .1rem .6rem; margin: .25rem 0; align-items: center; }
+        .st-label { font-size: .85rem; }
+        .st-bars { display: flex; gap: 2px; height: 1.1rem; }
+        .st-bar { position: relative; flex: 1 1 0; background: #f0f0f0; min-width: 3px; }
+        .st-bar.sel { outline: 2px solid #333; }
+        .st-bar span { position: absolute; top: 0; bottom: 0; }
+        .st-bar span.pos { background: #0072B2; } .st-bar span.neg { background: #D55E00; background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 2px, transparent 2px 4px); }
+        .st-values { grid-column: 2; display: flex; gap: 2px; font-size: .62rem; font-variant-numeric: tabular-nums; color: #333; overflow: hidden; }
+        .st-values .v { flex: 1 1 0; text-align: center; min-width: 0; overflow: hidden; text-overflow: clip; white-space: nowrap; }
+        .st-scalar { font-size: .9rem; margin: .2rem 0; } .st-scalar .v { font-weight: bold; font-variant-numeric: tabular-nums; }
+        .st-equation { font-family: "Noto Sans Mono CJK KR", ui-monospace, monospace; font-size: .85rem; background: #f6f8fa; padding: .4rem .6rem; margin: .4rem 0; overflow-x: auto; }
+        .stepthrough.backward .st-status { color: #9a3d00; }
+        .stepthrough-print { display: none; }
+        .multiples { display: flex; flex-wrap: wrap; gap: 6px; }
+        .multiple { border: 1px solid var(--rule); padding: 3px; width: 15.5%; min-width: 90px; }
+        .multiple svg { width: 100%; height: auto; } .m-title { font-weight: bold; font-size: 8pt; } .m-norm { font-size: 7pt; color: var(--muted); }
+        .m-caption { font-size: 9pt; color: var(--muted); margin-bottom: 2px; }
+        @media print {
+          .stepthrough { border: none; padding: 0; }
+          .stepthrough .interactive { display: none; }
+          .stepthrough-print { display: block; break-inside: avoid; }
+        }
+        """
+}
