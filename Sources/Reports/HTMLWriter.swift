@@ -16,6 +16,8 @@ public enum HTMLWriter {
                 body += "<section class=\"cell\(cell.error == nil ? "" : " failed")\" id=\"cell-\(cell.line)\">\n"
                 body += "<details class=\"source\"><summary>\(e(Labels.source(lang))) · line \(cell.line)</summary>"
                 body += "<pre><code>\(e(cell.source.trimmingTrailingNewlines()))</code></pre></details>\n"
+                // Closed <details> never print; handouts that show code get this copy instead.
+                body += "<pre class=\"print-source\"><code>\(e(cell.source.trimmingTrailingNewlines()))</code></pre>\n"
                 for output in cell.outputs {
                     switch output {
                     case .note(let text):
@@ -97,12 +99,14 @@ enum Stylesheet {
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         .error { border: 2px solid var(--warn); padding: .6rem; margin: .6rem 0; background: #fff4ec; }
         .note p { margin: .3rem 0; }
+        .print-source { display: none; }
         @media print {
           @page { size: A4; margin: 16mm 14mm; }
           body { max-width: none; padding: 0; font-size: 10.5pt; }
-          header nav, .controls, .no-print { display: none !important; }
-          body.hide-code details.source { display: none; }
-          body.show-code details.source > pre { display: block; }
+          header nav, .controls, .no-print, details.source { display: none !important; }
+          body.show-code .print-source { display: block; font-size: 8pt; padding: .3rem; }
+          .table { overflow: visible; } table { font-size: 7.5pt; } th { white-space: normal; }
+          figure svg { max-height: 22cm; }
           figure, table, pre, .stepthrough-print, .error { break-inside: avoid; }
           h1, h2, h3 { break-after: avoid; }
           section.cell { border-left: none; padding-left: 0; }

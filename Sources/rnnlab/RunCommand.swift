@@ -25,6 +25,9 @@ extension RNNLab {
         @Flag(name: .shortAndLong, help: "No progress output.")
         var quiet = false
 
+        @Flag(help: "Also print each report to OUTPUT/<lesson>/handout.pdf (A4) with headless Chromium.")
+        var handout = false
+
         func run() throws {
             let files = try lessonFiles(paths.isEmpty ? ["lessons"] : paths)
             guard !files.isEmpty else {
@@ -38,6 +41,11 @@ extension RNNLab {
                 fail("\(output): cannot create the output folder (\(describe(error)))")
             }
             let files_ = ReportFiles(outputDirectory: outputURL)
+            var browser: String? = nil
+            if handout {
+                browser = Handout.browser()
+                if browser == nil { FileHandle.standardError.write(Data("rnnlab run --handout: \(Handout.installHint)\n".utf8)) }
+            }
             let runner = LessonRunner(showProgress: !quiet)
             var failures = 0
             for file in files {
@@ -47,6 +55,14 @@ extension RNNLab {
                 } catch {
                     fail("\(output)/\(report.name): cannot write the report (\(describe(error)))")
                 }
+                if handout, let browser {
+                    do {
+                        try Handout.print(folder: outputURL.appendingPathComponent(report.name), browser: browser)
+                    } catch {
+                        failures += 1
+                        FileHandle.standardError.write(Data("\(output)/\(report.name)/handout.pdf: \(error)\n".utf8))
+                    }
+                }
                 if let error = report.error {
                     failures += 1
                     FileHandle.standardError.write(Data((error + "\n").utf8))
@@ -55,7 +71,7 @@ extension RNNLab {
                 }
             }
             do { try files_.writeIndex() } catch { fail("\(output)/index.html: cannot write (\(describe(error)))") }
-            if failures > 0 { throw ExitCode.failure }
+            if failures > 0 || (handout && browser == nil) { throw ExitCode.failure }
         }
     }
 

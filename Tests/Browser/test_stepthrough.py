@@ -1,0 +1,231 @@
+"""The step-through in a real browser: numbers shown equal the trace's, controls and keys work,
+the URL fragment restores the position, the page prints without controls, and a 128-unit,
+1000-step LSTM steps without lag."""
+import base64
+import json
+import re
+import subprocess
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+X, H, Y, T = 2, 3, 1, 6
+
+
+def make_files(tmp, rng_seed=3):
+    import random
+    rng = random.Random(rng_seed)
+    w = {}
+    for g in "fico":
+        w["W_x" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(X)] for _ in range(H)]
+        w["W_h" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)] for _ in range(H)]
+        w["b_" + g] = [1.0] * H if g == "f" else [0.0] * H
+    w["W_hy"] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)]]
+    w["b_y"] = [0.1]
+    model = {"cell": "lstm", "input_size": X, "hidden_size": H, "output_size": Y, "weights": w}
+    xs = [[round(rng.uniform(-1, 1), 3) for _ in range(X)] for _ in range(T)]
+    ts = [[round(rng.uniform(-1, 1), 3)] for _ in range(T)]
+    seq = {"x": xs, "loss": "mse_all", "targets": ts}
+    (tmp / "model.json").write_text(json.dumps(model))
+    (tmp / "seq.json").write_text(json.dumps(seq))
+    lesson = f"""---
+title: Browser test
+language: en
+seed: 1
+---
+```rnnlab
+model: {{name: m, weights: model.json}}
+data: {{name: d, task: inline, loss: mse_all, sequences: [{{x: {json.dumps(xs)}, targets: {json.dumps(ts)}}}]}}
+step: {{}}
+show: step_through
+```
+"""
+    (tmp / "lesson.md").write_text(lesson)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, rnnlab):
+    tmp = tmp_path_factory.mktemp("stepthrough")
+    make_files(tmp)
+    run = subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    subprocess.run([rnnlab, "trace", "model.json", "seq.json", "-o", "trace.json"], cwd=tmp, check=True)
+    trace = json.loads((tmp / "trace.json").read_text())
+    page = (tmp / "out" / "lesson" / "index.html").resolve()
+    widget = re.search(r'class="stepthrough" id="([^"]+)"', page.read_text()).group(1)
+    return {"url": page.as_uri(), "trace": trace, "widget": widget}
+
+
+def open_widget(driver, url):
+    driver.get(url)
+    root = driver.find_element(By.CSS_SELECTOR, ".stepthrough")
+    driver.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", root)
+    return root
+
+
+def shown(root, quantity):
+    """The numbers the panel shows for a quantity, by unit."""
+    out = {}
+    for el in root.find_elements(By.CSS_SELECTOR, f'.st-panel .v[data-q="{quantity}"]'):
+        j = el.get_attribute("data-j")
+        out[int(j) if j is not None else 0] = float(el.text.replace("−", "-").replace("∞", "inf"))
+    return out
+
+
+def status(root):
+    return root.find_element(By.CSS_SELECTOR, ".st-status").text
+
+
+def close_fixed(a, b):  # shown with 3 decimals; gates stored to 4 decimals, states as float32
+    return abs(a - b) <= 0.0005 + 1e-4
+
+
+def close_sig(a, b):  # shown with 4 significant digits from float32
+    return abs(a - b) <= 6e-4 * abs(b) + 1e-30
+
+
+def severe_logs(driver):
+    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_page_loads_without_console_errors(driver, report):
+    driver.get(report["url"])
+    driver.get_log("browser")  # drop anything from before
+    driver.refresh()
+    time.sleep(0.2)
+    assert severe_logs(driver) == []
+    assert driver.find_element(By.CSS_SELECTOR, ".stepthrough .st-panel").text.strip() != ""
+
+
+def test_forward_numbers_equal_the_trace(driver, report):
+    root = open_widget(driver, report["url"])
+    root.send_keys(Keys.HOME)
+    assert "t = 0" in status(root)
+    for t in range(1, T + 1):
+        root.send_keys(Keys.ARROW_RIGHT)
+        assert f"t = {t} " in status(root) + " "
+        expected = report["trace"]["forward"][t - 1]
+        for gate in ("f", "i", "c_tilde", "o"):
+            values = shown(root, gate)
+            assert len(values) == H
+            for j, v in values.items():
+                assert close_fixed(v, expected["gates"][gate][j]), (t, gate, j, v, expected["gates"][gate][j])
+        for key in ("h", "c"):
+            for j, v in shown(root, key).items():
+                assert close_fixed(v, expected[key][j]), (t, key, j)
+        assert close_sig(shown(root, "y")[0], expected["y"][0])
+    assert severe_logs(driver) == []
+
+
+def test_previous_next_and_buttons(driver, report):
+    root = open_widget(driver, report["url"])
+    root.send_keys(Keys.HOME, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    assert "t = 3 " in status(root) + " "
+    root.send_keys(Keys.ARROW_LEFT)
+    assert "t = 2 " in status(root) + " "
+    root.find_element(By.CSS_SELECTOR, "[data-act=next]").click()
+    assert "t = 3 " in status(root) + " "
+    root.find_element(By.CSS_SELECTOR, "[data-act=last]").click()
+    assert f"t = {T} " in status(root) + " "
+    root.find_element(By.CSS_SELECTOR, "[data-act=first]").click()
+    assert "t = 0 " in status(root) + " "
+    # the current step is highlighted in the graph through its SVG ids
+    root.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    highlighted = [e.get_attribute("id") for e in root.find_elements(By.CSS_SELECTOR, ".st-graph .st-current")]
+    assert any(i.endswith("-h_2") for i in highlighted) and any(i.endswith("-cell_2") for i in highlighted)
+
+
+def test_backward_numbers_equal_the_trace(driver, report):
+    root = open_widget(driver, report["url"])
+    root.send_keys("b")
+    assert "backward" in status(root) and f"t = {T} " in status(root) + " "
+    for t in range(T, -1, -1):
+        if t < T:
+            root.send_keys(Keys.ARROW_RIGHT)  # in the backward pass, "next" goes back in time
+        assert f"t = {t} " in status(root) + " "
+        expected = report["trace"]["backward"][t]
+        for key in ("dh", "dc"):
+            values = shown(root, key)
+            assert len(values) == H
+            for j, v in values.items():
+                assert close_sig(v, expected[key][j]), (t, key, j, v, expected[key][j])
+        assert close_sig(shown(root, "jac")[0], report["trace"]["jacobian_norms"][t])
+    root.send_keys("f")
+    assert "forward" in status(root)
+
+
+def test_url_fragment_restores_the_position(driver, report):
+    root = open_widget(driver, report["url"])
+    root.send_keys("b", Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)  # backward, t = T - 2
+    fragment = driver.execute_script("return location.hash")
+    assert fragment == f"#{report['widget']}=b{T - 2}"
+    driver.get("about:blank")
+    driver.get(report["url"] + fragment)
+    root = driver.find_element(By.CSS_SELECTOR, ".stepthrough")
+    assert "backward" in status(root) and f"t = {T - 2} " in status(root) + " "
+    for j, v in shown(root, "dh").items():
+        assert close_sig(v, report["trace"]["backward"][T - 2]["dh"][j])
+
+
+def test_play_runs_to_the_end(driver, report):
+    root = open_widget(driver, report["url"])
+    root.send_keys(Keys.HOME)
+    driver.execute_script("arguments[0].querySelector('[data-act=speed]').value = '25'", root)
+    root.send_keys(" ")
+    time.sleep((T + 3) / 25 + 0.5)
+    assert f"t = {T} " in status(root) + " "
+    assert "playing" not in root.get_attribute("class")
+
+
+def test_print_has_no_controls_and_a_sane_page_count(driver, report):
+    open_widget(driver, report["url"])
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        controls = driver.execute_script("return getComputedStyle(document.querySelector('.controls')).display")
+        multiples = driver.execute_script("return getComputedStyle(document.querySelector('.stepthrough-print')).display")
+        nav = driver.execute_script("return getComputedStyle(document.querySelector('header nav')).display")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert controls == "none" and nav == "none" and multiples == "block"
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True})
+    data = base64.b64decode(pdf["data"])
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    assert 1 <= pages <= 6, pages
+
+
+def test_korean_interface_labels(driver, tmp_path, rnnlab):
+    make_files(tmp_path)
+    text = (tmp_path / "lesson.md").read_text().replace("language: en", "language: ko")
+    (tmp_path / "lesson.md").write_text(text)
+    subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp_path, check=True)
+    root = open_widget(driver, (tmp_path / "out" / "lesson" / "index.html").resolve().as_uri())
+    assert "순전파" in status(root)
+    assert "단축키" in root.find_element(By.CSS_SELECTOR, ".keys").text
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ko"
+
+
+def test_large_recording_steps_without_lag(driver, tmp_path, rnnlab):
+    (tmp_path / "big.md").write_text("""---
+title: Big
+---
+```rnnlab
+data: {name: d, task: sum, count: 1, length: 1000, mean: true}
+model: {name: m, cell: lstm, input_size: 1, hidden_size: 128, output_size: 1}
+step: {}
+show: step_through
+```
+""")
+    subprocess.run([rnnlab, "run", "big.md", "-o", "out", "-q"], cwd=tmp_path, check=True)
+    page = tmp_path / "out" / "big" / "index.html"
+    assert page.stat().st_size < 2_000_000
+    open_widget(driver, page.resolve().as_uri())
+    per_step_ms = driver.execute_script("""
+        var w = document.querySelector('.stepthrough').stepThrough, t0 = performance.now();
+        for (var k = 0; k < 100; k++) w.step(1);
+        w.pass('b');
+        for (k = 0; k < 100; k++) w.step(1);
+        return (performance.now() - t0) / 201;""")
+    assert per_step_ms < 30, per_step_ms
+    assert severe_logs(driver) == []
