@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Regenerates the screenshots in docs/ from the lessons (needs chromium, chromium-driver,
+selenium, and pdftoppm from poppler-utils for the handout page).
+
+    swift build -c release && python3 docs/make_screenshots.py
+"""
+import pathlib
+import subprocess
+import tempfile
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+RNNLAB = ROOT / ".build" / "release" / "rnnlab"
+DOCS = ROOT / "docs"
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        out = pathlib.Path(tmp)
+        subprocess.run([str(RNNLAB), "run", str(ROOT / "lessons" / "03-lstm-gates.md"), "-o", str(out), "-q", "--handout"], check=True)
+        options = webdriver.ChromeOptions()
+        for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,1600"):
+            options.add_argument(arg)
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        try:
+            driver.get((out / "03-lstm-gates" / "index.html").as_uri())
+            root = driver.find_element(By.CSS_SELECTOR, ".stepthrough")
+            driver.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", root)
+            root.send_keys(Keys.HOME, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+            root.screenshot(str(DOCS / "step-through-forward.png"))
+            root.send_keys("b", Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+            root.screenshot(str(DOCS / "step-through-backward.png"))
+        finally:
+            driver.quit()
+        subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(out / "03-lstm-gates" / "handout.pdf"),
+                        str(DOCS / "handout-page")], check=True)
+        (DOCS / "handout-page-1.png").rename(DOCS / "handout-page.png")
+
+
+if __name__ == "__main__":
+    main()
