@@ -7,7 +7,7 @@ import Reports
 /// (a loss curve before training, gates before a step) is an error at the cell's line.
 enum Shows {
     static let kinds = ["summary", "parameters", "gates", "heatmap", "gradient_norms", "jacobian_norms", "loss_curve",
-                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep"]
+                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check"]
 
     static func show(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         var outputs: [Output] = []
@@ -177,6 +177,23 @@ enum Shows {
         case "step_through":
             let trace = try trace(o, state, kind)
             return [try StepThrough.output(trace, state: state, o: o)]
+        case "gradient_check":
+            // Backprop through time against finite differences, for the recorded step's sequence.
+            let trace = try trace(o, state, kind)
+            let network = trace.model.network
+            guard network.parameterCount * trace.record.steps <= 2_000_000 else {
+                throw o.error("gradient_check: \(network.parameterCount) weights over \(trace.record.steps) steps is too large for finite differences here; check a smaller model")
+            }
+            let check = GradientCheck()
+            let entries = check.checkParameters(network: network, parameters: trace.model.parameters, sample: trace.sample)
+                + check.checkStates(network: network, parameters: trace.model.parameters, sample: trace.sample)
+            let rows = entries.map { e -> [String] in
+                [e.name, NumberFormat.short(maxMagnitude(e.analytic)), NumberFormat.short(e.worstRelativeError),
+                 e.worstRelativeError < 1e-6 ? "OK" : "NOT OK"]
+            }
+            return [.table(Table(caption: ko ? "유한 차분으로 검증한 그래디언트 (상대 오차 < 1e-6이면 OK)" : "Gradients checked by finite differences (OK below relative error 1e-6)",
+                                 headers: [ko ? "텐서" : "tensor", "max |∂L/∂·|", ko ? "최대 상대 오차" : "worst relative error", ""],
+                                 rows: rows, numeric: [1, 2]))]
         default:  // sweep
             let name = try o["sweep"]?.string() ?? state.lastSweep
             guard let name, let sweep = state.sweeps[name] else {
