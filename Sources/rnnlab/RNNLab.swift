@@ -12,7 +12,8 @@ struct RNNLab: ParsableCommand {
             and backward through time, and the Jacobian norms whose decay or growth is the \
             vanishing or exploding gradient.
 
-            Start with:  rnnlab trace MODEL.json SEQUENCE.json
+            Start with:  rnnlab run lessons   (then open output/index.html)
+            Write your own: rnnlab new 09-my-lesson; the format is in lessons/README.md.
             """,
         subcommands: [Run.self, List.self, New.self, Trace.self, Graph.self, Bench.self]
     )

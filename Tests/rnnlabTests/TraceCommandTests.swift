@@ -131,3 +131,51 @@ struct TraceCommandTests {
         }
     }
 }
+
+/// The documented extensions: stacked, bidirectional, embedding, truncation.
+@Suite("rnnlab trace extensions")
+struct TraceExtensionTests {
+    @Test func stackedBidirectionalEmbeddingTrace() throws {
+        var weights: [String] = []
+        func matrix(_ r: Int, _ c: Int, _ seed: Int) -> String {
+            "[" + (0..<r).map { i in "[" + (0..<c).map { j in String(format: "%.3f", sin(Double(seed * 31 + i * 7 + j))) }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+        }
+        func vector(_ n: Int) -> String { "[" + Array(repeating: "0", count: n).joined(separator: ",") + "]" }
+        var seed = 1
+        weights.append("\"E\": \(matrix(5, 2, seed))")
+        for layer in 1...2 {
+            for dir in ["forward", "backward"] {
+                let input = layer == 1 ? 2 : 6
+                for g in ["z", "r", "h"] {
+                    seed += 1
+                    weights.append("\"layer\(layer).\(dir).W_x\(g)\": \(matrix(3, input, seed))")
+                    weights.append("\"layer\(layer).\(dir).W_h\(g)\": \(matrix(3, 3, seed + 100))")
+                    weights.append("\"layer\(layer).\(dir).b_\(g)\": \(vector(3))")
+                }
+            }
+        }
+        weights.append("\"W_hy\": \(matrix(4, 6, 99))")
+        weights.append("\"b_y\": \(vector(4))")
+        let model = """
+            {"cell": "gru", "input_size": 2, "hidden_size": 3, "output_size": 4, "num_layers": 2,
+             "bidirectional": true, "vocab_size": 5, "weights": {\(weights.joined(separator: ",\n"))}}
+            """
+        let sequence = #"{"tokens": [1, 4, 0, 2, 3], "loss": "xent_all", "targets": [0, 1, 2, 3, 0], "truncation": 2}"#
+        let dir = try CLI.scratch()
+        try Data(model.utf8).write(to: dir.appendingPathComponent("m.json"))
+        try Data(sequence.utf8).write(to: dir.appendingPathComponent("s.json"))
+        let r = try CLI.run(["trace", "m.json", "s.json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: r.stdout) as? [String: Any])
+        let layers = try #require(obj["layers"] as? [[String: Any]])
+        #expect(layers.count == 4)
+        #expect(layers.map { "\($0["layer"]!)\($0["direction"]!)" } == ["1forward", "1backward", "2forward", "2backward"])
+        #expect((obj["grads"] as? [String: Any])?["E"] != nil)
+        #expect(obj["truncation"] as? Int == 2)
+        #expect((obj["y"] as? [[Any]])?.count == 5)
+        // A token outside the vocabulary is bad input.
+        try Data(#"{"tokens": [1, 5], "loss": "xent_last", "targets": 0}"#.utf8).write(to: dir.appendingPathComponent("bad.json"))
+        let bad = try CLI.run(["trace", "m.json", "bad.json"], in: dir)
+        #expect(bad.status == 1 && bad.stderr.contains("bad.json:1: tokens[1]") && bad.stderr.contains("vocab_size"))
+    }
+}
