@@ -162,7 +162,7 @@ enum Actions {
         state.lastData = name
         var note = state.language == "ko"
             ? "**\(Escape.markdown(name))**: 길이 \(d.steps)인 시퀀스 \(NumberFormat.grouped(d.count))개 (`\(task)`), `x_t`의 크기 \(d.inputSize), 손실 `\(d.loss.rawValue)`"
-            : "**\(Escape.markdown(name))**: \(NumberFormat.grouped(d.count)) sequences of \(d.steps) steps (`\(task)`), `x_t` of size \(d.inputSize), loss `\(d.loss.rawValue)`"
+            : "**\(Escape.markdown(name))**: \(NumberFormat.grouped(d.count)) \(d.count == 1 ? "sequence" : "sequences") of \(d.steps) steps (`\(task)`), `x_t` of size \(d.inputSize), loss `\(d.loss.rawValue)`"
         if !d.vocabulary.isEmpty && d.vocabulary.count <= 40 {
             note += (state.language == "ko" ? "; 어휘: " : "; vocabulary: ") + d.vocabulary.map { Escape.markdown($0 == " " ? "␣" : $0) }.joined(separator: " ")
         }

@@ -64,8 +64,8 @@ enum Summary {
             : "Total params: \(NumberFormat.grouped(total)) (trainable: \(NumberFormat.grouped(total)), non-trainable: 0)"
         if spec.cell == .gru {
             note += language == "ko"
-                ? ". GRU는 \(spec.gruVariant == .lecture ? "강의 노트 형식(Keras reset_after=False)" : "reset_after 형식(Keras 기본값 reset_after=True)")으로 셌습니다."
-                : ". GRU counted in the \(spec.gruVariant.rawValue) form (\(spec.gruVariant == .lecture ? "Keras reset_after=False" : "Keras's default, reset_after=True"))."
+                ? ". GRU는 \(spec.gruVariant == .lecture ? "강의 노트 형식(Keras `reset_after=False`)" : "`reset_after` 형식(Keras 기본값 `reset_after=True`)")으로 셌습니다."
+                : ". GRU counted in the `\(spec.gruVariant.rawValue)` form (\(spec.gruVariant == .lecture ? "Keras `reset_after=False`" : "Keras's default, `reset_after=True`"))."
         }
         if spec.peephole { note += language == "ko" ? " 핍홀 가중치 3H 포함." : " Includes 3H peephole weights (Keras has no peephole LSTM)." }
         return (Table(caption: "Model: \"\(name)\"", headers: ["Layer (type)", "Output Shape", "Param #"], rows: rows, numeric: [2]), note)

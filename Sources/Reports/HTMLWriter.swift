@@ -94,8 +94,8 @@ enum Stylesheet {
         figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
         figcaption { color: var(--muted); font-size: .85rem; }
         .table { overflow-x: auto; } table { border-collapse: collapse; font-size: .9rem; margin: .5rem 0; }
-        th, td { border-bottom: 1px solid var(--rule); padding: .25rem .5rem; text-align: left; white-space: nowrap; overflow-wrap: normal; }
-        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        th, td { border-bottom: 1px solid var(--rule); padding: .25rem .5rem; text-align: left; overflow-wrap: normal; vertical-align: top; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         .error { border: 2px solid var(--warn); padding: .6rem; margin: .6rem 0; background: #fff4ec; }
         .note p { margin: .3rem 0; }

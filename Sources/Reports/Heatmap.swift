@@ -43,7 +43,7 @@ public struct Heatmap: Sendable {
         let cols = (steps + bs - 1) / bs, rows = (units + bu - 1) / bu
         let left = 56.0, top = 30.0, legendWidth = 90.0
         let cw = max(1, (width - left - legendWidth) / Double(cols)), ch = max(3, min(14, 260 / Double(rows)))
-        let height = top + Double(rows) * ch + 40
+        let height = max(top + Double(rows) * ch + 40, top + 172)
         var lo = 0.0, hi = 1.0
         if scale == .diverging {
             let m = values.filter(\.isFinite).map(abs).max() ?? 1
@@ -81,7 +81,7 @@ public struct Heatmap: Sendable {
         }
         // Axes.
         let bottom = top + Double(rows) * ch
-        for v in Ticks.values(1, Double(steps)) where v >= 1 {
+        for v in Ticks.values(1, Double(max(steps, 2))) where v >= 1 && v <= Double(steps) && v == v.rounded() {
             let x = left + (v - 1) / Double(bs) * cw + cw / 2
             s += "<text x=\"\(f(x))\" y=\"\(f(bottom + 14))\" text-anchor=\"middle\">\(Ticks.label(v))</text>"
         }
