@@ -196,22 +196,7 @@ enum StepThrough {
         return Data(bytes).base64EncodedString()
     }
 
-    static func json(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ s: String) -> String { Escape.json(s) }
 
     static func num(_ v: Double) -> String { v.isFinite ? v.description : (v.isNaN ? "null" : (v > 0 ? "1e999" : "-1e999")) }
 

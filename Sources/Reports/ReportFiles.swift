@@ -56,10 +56,7 @@ public struct ReportFiles: Sendable {
     }
 
     static func meta(_ report: Report) -> String {
-        func q(_ s: String) -> String {
-            let data = try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-        }
+        let q = Escape.json
         var fields = ["\"title\":\(q(report.title))", "\"language\":\(q(report.language))", "\"summary\":\(q(report.summary))"]
         if let error = report.error { fields.append("\"error\":\(q(error))") }
         return "{" + fields.joined(separator: ",") + "}\n"
