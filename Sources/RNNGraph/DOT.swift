@@ -101,12 +101,8 @@ public enum DOT {
     public static func id(_ parts: Any...) -> String {
         let joined = parts.map { "\($0)" }.joined(separator: "_")
         return String(joined.unicodeScalars.map { scalar -> Character in
-            let ok = (scalar.value < 128) && (CharacterSet_isAlnum(scalar) || scalar == "_")
-            return ok ? Character(scalar) : "_"
+            let ok = ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || ("0"..."9").contains(scalar)
+            return ok || scalar == "_" ? Character(scalar) : "_"
         })
-    }
-
-    private static func CharacterSet_isAlnum(_ s: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
     }
 }
