@@ -34,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "RNNGraph",
-            dependencies: ["RNNCore", "CGraphviz"]
+            dependencies: ["RNNCore", "Reports", "CGraphviz"]
         ),
         // Markdown and HTML reports, SVG charts.
         .target(

@@ -1,5 +1,6 @@
 import Foundation
 import RNNCore
+import Reports
 
 /// The language of a diagram's words (symbols such as h₃ and σ are the same in both).
 public enum DiagramLanguage: String, Sendable, CaseIterable {
@@ -39,15 +40,8 @@ enum Style {
         return String(String(n).map { $0 == "-" ? "₋" : digits[Int(String($0))!] })
     }
 
-    /// A compact number for tooltips: 4 significant digits.
-    static func number(_ v: Double) -> String {
-        if v.isNaN { return "NaN" }
-        if v.isInfinite { return v > 0 ? "∞" : "−∞" }
-        if v == 0 { return "0" }
-        let a = abs(v)
-        if a >= 1e-3 && a < 1e5 { return String(format: "%.4g", v) }
-        return String(format: "%.3e", v)
-    }
+    /// A compact number for tooltips: 4 significant digits, as reports print them.
+    static func number(_ v: Double) -> String { NumberFormat.short(v) }
 
     /// `name = [v₁, v₂, …]`, at most `limit` entries shown.
     static func vector<C: Collection>(_ name: String, _ values: C, limit: Int = 8) -> String where C.Element == Double {
