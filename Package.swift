@@ -3,7 +3,8 @@ import PackageDescription
 
 // Modules by concern, dependencies one way:
 //   RNNKernels (dense kernels) -> RNNCore (cells, BPTT, training, trace)
-//   -> RNNGraph (DOT diagrams, Graphviz rendering) and Reports (Markdown, HTML, charts)
+//   Reports (Markdown, HTML, SVG charts; depends on nothing of ours)
+//   RNNCore + Reports -> RNNGraph (DOT diagrams, Graphviz rendering)
 //   -> Lessons (lesson format and runner) -> rnnlab (command line)
 let package = Package(
     name: "rnnlab",
