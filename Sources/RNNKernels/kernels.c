@@ -17,12 +17,15 @@
 #define RK_X86 0
 #endif
 
+// RNNLAB_KERNELS=generic forces the portable path (the tests compare both paths).
 static int rk_has_avx2(void) {
 #if RK_X86
     static int cached = -1;
     if (cached < 0) {
+        const char *forced = getenv("RNNLAB_KERNELS");
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+            && !(forced && strcmp(forced, "generic") == 0);
     }
     return cached;
 #else

@@ -18,10 +18,13 @@ struct CLI {
     }
 
     /// Runs `rnnlab args…` in `directory`.
-    static func run(_ args: [String], in directory: URL? = nil) throws -> Result {
+    static func run(_ args: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = args
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
+        }
         if let directory { process.currentDirectoryURL = directory }
         // Standard error goes to a file and standard output to a pipe read to the end before
         // waiting, so a large trace cannot fill a pipe and stall the child.

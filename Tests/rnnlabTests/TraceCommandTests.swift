@@ -179,3 +179,46 @@ struct TraceExtensionTests {
         #expect(bad.status == 1 && bad.stderr.contains("bad.json:1: tokens[1]") && bad.stderr.contains("vocab_size"))
     }
 }
+
+/// The portable kernel path (CPUs without AVX2) agrees with the vectorised one.
+@Suite("Kernel paths")
+struct KernelPathTests {
+    @Test func genericKernelsAgreeWithVectorisedOnes() throws {
+        let dir = try CLI.scratch()
+        // A model big enough that every kernel's blocked and remainder loops run.
+        var weights: [String] = []
+        func matrix(_ r: Int, _ c: Int, _ seed: Int) -> String {
+            "[" + (0..<r).map { i in "[" + (0..<c).map { j in String(format: "%.4f", 0.3 * sin(Double(seed * 131 + i * 17 + j * 7))) }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+        }
+        let X = 7, H = 13
+        for (k, g) in ["f", "i", "c", "o"].enumerated() {
+            weights.append("\"W_x\(g)\": \(matrix(H, X, k))")
+            weights.append("\"W_h\(g)\": \(matrix(H, H, k + 10))")
+            weights.append("\"b_\(g)\": \(matrix(1, H, k + 20).dropFirst().dropLast())")
+        }
+        weights.append("\"W_hy\": \(matrix(3, H, 30))")
+        weights.append("\"b_y\": [0, 0, 0]")
+        let model = "{\"cell\": \"lstm\", \"input_size\": \(X), \"hidden_size\": \(H), \"output_size\": 3, \"weights\": {\(weights.joined(separator: ","))}}"
+        let x = matrix(23, X, 40)
+        try Data(model.utf8).write(to: dir.appendingPathComponent("m.json"))
+        try Data("{\"x\": \(x), \"loss\": \"xent_all\", \"targets\": [\((0..<23).map { String($0 % 3) }.joined(separator: ","))]}".utf8)
+            .write(to: dir.appendingPathComponent("s.json"))
+        let fast = try CLI.run(["trace", "m.json", "s.json"], in: dir)
+        let generic = try CLI.run(["trace", "m.json", "s.json"], in: dir, environment: ["RNNLAB_KERNELS": "generic"])
+        #expect(fast.status == 0 && generic.status == 0, "\(fast.stderr) \(generic.stderr)")
+        func numbers(_ d: Data) throws -> [Double] {
+            func flat(_ a: Any) -> [Double] {
+                if let n = a as? NSNumber { return [n.doubleValue] }
+                if let arr = a as? [Any] { return arr.flatMap(flat) }
+                if let dict = a as? [String: Any] { return dict.keys.sorted().flatMap { flat(dict[$0]!) } }
+                return []
+            }
+            return flat(try JSONSerialization.jsonObject(with: d))
+        }
+        let a = try numbers(fast.stdout), b = try numbers(generic.stdout)
+        #expect(a.count == b.count && a.count > 1000)
+        let scale = a.map(abs).max() ?? 1
+        let worst = zip(a, b).map { abs($0 - $1) / max(abs($0), 1e-6 * scale) }.max() ?? 0
+        #expect(worst < 1e-10, "worst relative difference \(worst)")
+    }
+}
