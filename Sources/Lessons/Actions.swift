@@ -126,17 +126,23 @@ enum Actions {
         let seed = try seedOption(o) ?? state.seed(for: "data:" + name)
         var rng = SplitMix64(seed: seed)
         let count = try o["count"]?.int(min: 1, max: 100_000) ?? 256
-        let d: Dataset
+        var d: Dataset
         switch task {
         case "last_value":
+            let inputSize = try o["input_size"]?.int(min: 1, max: 10_000) ?? 1
             d = Dataset.lastValue(name: name, count: count, length: try o["length"]?.int(min: 1, max: 100_000) ?? 7,
-                                  inputSize: try o["input_size"]?.int(min: 1, max: 10_000) ?? 1, rng: &rng)
+                                  inputSize: inputSize, rng: &rng)
+            d.withLength = { T in var r = SplitMix64(seed: seed); return Dataset.lastValue(name: name, count: count, length: T, inputSize: inputSize, rng: &r) }
         case "copy":
-            d = Dataset.copy(name: name, count: count, symbols: try o["symbols"]?.int(min: 2, max: 1000) ?? 4,
+            let symbols = try o["symbols"]?.int(min: 2, max: 1000) ?? 4
+            d = Dataset.copy(name: name, count: count, symbols: symbols,
                              distractors: try o["distractors"]?.int(min: 0, max: 100_000) ?? 10, rng: &rng)
+            // The length of a copy sequence is the first symbol plus the distractors.
+            d.withLength = { T in var r = SplitMix64(seed: seed); return Dataset.copy(name: name, count: count, symbols: symbols, distractors: max(0, T - 1), rng: &r) }
         case "sum":
-            d = Dataset.sum(name: name, count: count, length: try o["length"]?.int(min: 1, max: 100_000) ?? 10,
-                            mean: try o["mean"]?.bool() ?? false, rng: &rng)
+            let mean = try o["mean"]?.bool() ?? false
+            d = Dataset.sum(name: name, count: count, length: try o["length"]?.int(min: 1, max: 100_000) ?? 10, mean: mean, rng: &rng)
+            d.withLength = { T in var r = SplitMix64(seed: seed); return Dataset.sum(name: name, count: count, length: T, mean: mean, rng: &r) }
         case "text":
             var corpus: String
             if let f = o["file"] {
@@ -210,12 +216,12 @@ enum Actions {
 
     // MARK: train
 
-    static func train(_ field: Field, state: LessonState, progress: ProgressReporter) throws(LessonError) -> [Output] {
-        let o = try field.mapping(allowed: ["model", "data", "optimizer", "learning_rate", "momentum", "epochs", "batch_size",
-                                            "clip_norm", "clip_value", "truncation", "shuffle"])
-        var model = try state.model(o["model"], options: o)
-        let data = try state.dataset(o["data"], options: o, for: model)
-        if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
+    static let trainingOptions = ["optimizer", "learning_rate", "momentum", "epochs", "batch_size", "clip_norm", "clip_value",
+                                  "truncation", "shuffle"]
+
+    /// The optimizer, epochs, batches, clipping and truncation options of `train` (also used by
+    /// `sweep`'s `train:`).
+    static func trainingConfig(_ o: Options, seed: UInt64) throws(LessonError) -> TrainingConfig {
         let optimizerName = try o["optimizer"]?.choice(["adam", "sgd", "adagrad"]) ?? "adam"
         let lr = try o["learning_rate"]?.positiveDouble()
         let optimizer: OptimizerKind
@@ -231,11 +237,20 @@ enum Actions {
             if clipping != nil { throw c.error("give clip_norm or clip_value, not both") }
             clipping = .value(try c.positiveDouble())
         }
-        let epochs = try o["epochs"]?.int(min: 1, max: 100_000) ?? 10
-        let config = TrainingConfig(
-            optimizer: optimizer, epochs: epochs, batchSize: try o["batch_size"]?.int(min: 1, max: 1_000_000) ?? 32,
-            clipping: clipping, truncation: try o["truncation"]?.int(min: 1), seed: state.seed(for: "train:" + model.name),
+        return TrainingConfig(
+            optimizer: optimizer, epochs: try o["epochs"]?.int(min: 1, max: 100_000) ?? 10,
+            batchSize: try o["batch_size"]?.int(min: 1, max: 1_000_000) ?? 32,
+            clipping: clipping, truncation: try o["truncation"]?.int(min: 1), seed: seed,
             shuffle: try o["shuffle"]?.bool() ?? true)
+    }
+
+    static func train(_ field: Field, state: LessonState, progress: ProgressReporter) throws(LessonError) -> [Output] {
+        let o = try field.mapping(allowed: ["model", "data"] + trainingOptions)
+        var model = try state.model(o["model"], options: o)
+        let data = try state.dataset(o["data"], options: o, for: model)
+        if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
+        let config = try trainingConfig(o, seed: state.seed(for: "train:" + model.name))
+        let epochs = config.epochs
         let samples = data.samples(for: model.network)
         progress.begin("train \(model.name)", total: epochs)
         let result = model.network.train(parameters: model.parameters, samples: samples, config: config) { summary in
@@ -285,7 +300,7 @@ enum Actions {
     // MARK: sweep
 
     static func sweep(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
-        let o = try field.mapping(allowed: ["name", "model", "data", "parameter", "values", "index"])
+        let o = try field.mapping(allowed: ["name", "model", "data", "parameter", "values", "index", "train"])
         let model = try state.model(o["model"], options: o)
         let data = try state.dataset(o["data"], options: o, for: model)
         if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
@@ -294,16 +309,35 @@ enum Actions {
         guard !values.isEmpty else { throw o.error("values needs at least one value") }
         let index = try o["index"]?.int(min: 0, max: data.count - 1) ?? 0
         var result = SweepResult(parameter: parameter, values: values, jacobianNorms: [], gradientNorms: [])
+        // With `train:`, every value trains a fresh copy of the model from the same start.
+        let config = try o["train"].map { (f: Field) throws(LessonError) -> TrainingConfig in
+            try trainingConfig(try f.mapping(allowed: trainingOptions), seed: state.seed(for: "sweep:" + model.name))
+        }
         for v in values {
             var p = model.parameters
             var sample = data.sample(index, for: model.network)
+            var samples: [Sample] = config == nil ? [] : data.samples(for: model.network)
             if parameter == "spectral_radius" {
                 guard v > 0 else { throw try o.required("values").error("spectral radii must be positive") }
                 scaleRecurrent(model.network, &p, to: v)
             } else {
                 let T = Int(v)
                 guard Double(T) == v, T >= 1 else { throw try o.required("values").error("lengths must be whole numbers ≥ 1") }
-                sample = resized(sample, to: T, inputSize: data.inputSize, network: model.network)
+                if let regenerate = data.withLength {
+                    // Generated tasks are generated again at this length.
+                    let longer = regenerate(T)
+                    sample = longer.sample(index, for: model.network)
+                    if config != nil { samples = longer.samples(for: model.network) }
+                } else {
+                    sample = resized(sample, to: T, inputSize: data.inputSize, network: model.network)
+                    samples = samples.map { resized($0, to: T, inputSize: data.inputSize, network: model.network) }
+                }
+            }
+            if let config {
+                let trained = model.network.train(parameters: p, samples: samples, config: config)
+                p = trained.parameters
+                result.histories.append(trained.history)
+                result.outcomes.append(trained.outcome)
             }
             let trace = Trace(model: Model(network: model.network, parameters: p), sample: sample)
             result.jacobianNorms.append(trace.jacobianNorms[0][0])
@@ -313,12 +347,20 @@ enum Actions {
         let name = try o["name"]?.string() ?? "sweep"
         state.sweeps[name] = result
         state.lastSweep = name
-        let rows = zip(values, result.jacobianNorms).map { v, n in
+        let ko = state.language == "ko"
+        var headers = [parameter, "T", "‖∂h_T/∂h₀‖"]
+        var rows = zip(values, result.jacobianNorms).map { v, n in
             [NumberFormat.short(v), String(n.count - 1), NumberFormat.short(n[0])]
         }
-        let ko = state.language == "ko"
+        if config != nil {
+            headers += [ko ? "마지막 손실" : "final loss", ko ? "결과" : "outcome"]
+            for k in rows.indices {
+                rows[k].append(result.histories[k].last.map { NumberFormat.short($0.loss) } ?? "—")
+                rows[k].append(result.outcomes[k].message)
+            }
+        }
         return [.table(Table(caption: ko ? "스윕: \(parameter)" : "Sweep over \(parameter)",
-                             headers: [parameter, "T", "‖∂h_T/∂h₀‖"], rows: rows, numeric: [0, 1, 2]))]
+                             headers: headers, rows: rows, numeric: [0, 1, 2, 3]))]
     }
 
     /// The sample repeated or cut to T steps (targets kept for last-step losses).

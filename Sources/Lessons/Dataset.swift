@@ -17,6 +17,9 @@ struct Dataset {
     var targets: [Targets] = []
     /// For text: the symbols, index = token id.
     var vocabulary: [String] = []
+    /// For generated tasks: the same task with sequences of another length (same seed), so a
+    /// sweep over the length trains on real data of that length.
+    var withLength: ((Int) -> Dataset)?
 
     var count: Int { max(tokens.count, vectors.count) }
 

@@ -69,4 +69,7 @@ struct SweepResult {
     var values: [Double]
     var jacobianNorms: [[Double]]
     var gradientNorms: [[Double]]
+    /// With `train:`, each value's training history and how it ended.
+    var histories: [[EpochSummary]] = []
+    var outcomes: [TrainingOutcome] = []
 }

@@ -205,7 +205,16 @@ enum Shows {
             }
             let chart = LineChart(title: ko ? "스윕: ‖∂h_T/∂h_t‖" : "Sweep: ‖∂h_T/∂h_t‖", xLabel: "T − t",
                                   yLabel: "‖∂h_T/∂h_t‖", logY: true, series: series)
-            return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+            var out = [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+            if !sweep.histories.isEmpty {
+                let losses = LineChart(
+                    title: ko ? "스윕: 학습 손실" : "Sweep: training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
+                    logY: true, series: zip(sweep.values, sweep.histories).map { v, h in
+                        LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))", points: h.map { (Double($0.epoch), $0.loss) })
+                    })
+                out.append(figure(state, { losses.svg(id: $0) }, alt: losses.description))
+            }
+            return out
         }
     }
 

@@ -170,6 +170,29 @@ struct LessonTests {
         #expect(report.error?.hasPrefix(expected) == true, "\(report.error ?? "no error")")
     }
 
+    @Test func sweepsCanTrainEachValue() throws {
+        let report = try run(Self.header + """
+            ```rnnlab
+            data: {task: sum, count: 16, length: 5, mean: true}
+            model: {cell: gru, input_size: 1, hidden_size: 4, output_size: 1}
+            sweep: {parameter: length, values: [3, 9], train: {epochs: 3, batch_size: 8, learning_rate: 0.01}}
+            show: sweep
+            ```
+            """)
+        #expect(report.error == nil, "\(report.error ?? "")")
+        var tables: [Table] = [], figures = 0
+        for case .cell(let cell) in report.blocks {
+            for output in cell.outputs {
+                if case .table(let t) = output { tables.append(t) }
+                if case .figure = output { figures += 1 }
+            }
+        }
+        #expect(tables.first?.headers == ["length", "T", "‖∂h_T/∂h₀‖", "final loss", "outcome"])
+        #expect(tables.first?.rows.map { $0[1] } == ["3", "9"], "the data is generated again at each length")
+        #expect(tables.first?.rows.allSatisfy { $0[4] == "completed" } == true)
+        #expect(figures == 2, "Jacobian norms and loss curves")
+    }
+
     @Test func divergenceIsAResult() throws {
         let report = try run(Self.header + """
             ```rnnlab
