@@ -63,14 +63,7 @@ public struct ReportFiles: Sendable {
     }
 
     static func atomic(_ text: String, _ url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        do {
-            try Data(text.utf8).write(to: temporary)
-            guard rename(temporary.path, url.path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try writeAtomically(Array(text.utf8), to: url.path)
     }
 }
 

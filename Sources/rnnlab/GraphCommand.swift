@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RNNCore
+import Reports
 import RNNGraph
 
 /// What `rnnlab graph` draws.

@@ -119,7 +119,7 @@ extension RNNLab {
             guard !FileManager.default.fileExists(atPath: file) else { fail("\(file): already exists (choose another name)") }
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                try writeAtomicallyText(LessonTemplate.text(language: lang), to: file)
+                try writeAtomically(Array(LessonTemplate.text(language: lang).utf8), to: file)
             } catch {
                 fail("\(file): cannot write (\(describe(error)))")
             }
@@ -145,8 +145,4 @@ func lessonFiles(_ paths: [String]) throws -> [String] {
         }
     }
     return out
-}
-
-func writeAtomicallyText(_ text: String, to path: String) throws {
-    try RNNCoreWrite.atomically(Array(text.utf8), to: path)
 }

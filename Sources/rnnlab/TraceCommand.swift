@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RNNCore
+import Reports
 
 extension RNNLab {
     /// `rnnlab trace`: the contract of shared/spec/trace-format.md.
