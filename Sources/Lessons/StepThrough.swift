@@ -111,7 +111,7 @@ enum StepThrough {
             </section>
             """
         let md = (ko ? "**시점별 단계 보기** (HTML 보고서에서 한 시점씩 넘겨 볼 수 있습니다)\n\n" : "**Step-through** (step through it in the HTML report)\n\n")
-            + MarkdownWriterBridge.table(summaryTable(trace, language: state.language))
+            + MarkdownWriter.markdownTable(summaryTable(trace, language: state.language))
         return .widget(html: html, markdown: md)
     }
 

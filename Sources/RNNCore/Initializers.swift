@@ -14,7 +14,7 @@ extension Network {
         for cells in layers {
             for cell in cells {
                 let s = cell.spec, G = s.gateCount, H = s.hiddenSize, X = s.inputSize
-                let (wx, wh, b) = cell.stackedOffsets
+                let wx = cell.wx, wh = cell.wh, b = cell.b
                 let limit = (6.0 / Double(X + G * H)).squareRoot()
                 for k in 0..<(G * H * X) { p[wx + k] = rng.uniform(-limit, limit) }
                 let q = orthogonalColumns(rows: G * H, cols: H, rng: &rng)
@@ -26,18 +26,6 @@ extension Network {
         let limit = (6.0 / Double(width + Y)).squareRoot()
         for k in 0..<(Y * width) { p[readoutW + k] = rng.uniform(-limit, limit) }
         return p
-    }
-}
-
-extension RecurrentCell {
-    /// Offsets of the stacked input matrix, recurrent matrix and bias.
-    var stackedOffsets: (wx: Int, wh: Int, b: Int) {
-        switch self {
-        case let c as VanillaCell: return (c.wx, c.wh, c.b)
-        case let c as LSTMCell: return (c.wx, c.wh, c.b)
-        case let c as GRUCell: return (c.wx, c.wh, c.b)
-        default: preconditionFailure("unknown cell type")
-        }
     }
 }
 

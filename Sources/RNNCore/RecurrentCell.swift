@@ -5,6 +5,11 @@
 /// gradients are single matrix products and only the recurrence is stepped.
 protocol RecurrentCell: Sendable {
     var spec: CellSpec { get }
+    /// Offsets of the stacked input matrix (G·H × X), recurrent matrix (G·H × H) and bias (G·H)
+    /// in the flat parameter vector.
+    var wx: Int { get }
+    var wh: Int { get }
+    var b: Int { get }
 
     /// Runs t = 1 … T forward, filling `record` (h_0 and c_0 must already be in it).
     func forward(

@@ -60,7 +60,8 @@ public enum HTMLWriter {
             """
     }
 
-    static func htmlTable(_ table: Table) -> String {
+    /// A table as HTML (also for widgets built outside this module).
+    public static func htmlTable(_ table: Table) -> String {
         let e = Escape.html
         var out = "<div class=\"table\"><table>"
         if let caption = table.caption { out += "<caption>\(e(caption))</caption>" }
@@ -113,13 +114,4 @@ enum Stylesheet {
           a { color: inherit; text-decoration: none; }
         }
         """
-}
-
-/// Table rendering for widgets built outside this module.
-public enum HTMLWriterBridge {
-    public static func table(_ t: Table) -> String { HTMLWriter.htmlTable(t) }
-}
-
-public enum MarkdownWriterBridge {
-    public static func table(_ t: Table) -> String { MarkdownWriter.markdownTable(t) }
 }

@@ -37,7 +37,8 @@ public enum MarkdownWriter {
         return (out, files)
     }
 
-    static func markdownTable(_ table: Table) -> String {
+    /// A table as GitHub-flavoured Markdown (also for widgets' Markdown fallbacks).
+    public static func markdownTable(_ table: Table) -> String {
         var out = ""
         if let caption = table.caption { out += "**\(caption)**\n\n" }
         out += "| " + table.headers.map(Escape.markdownCell).joined(separator: " | ") + " |\n"
