@@ -41,19 +41,31 @@ public enum HTMLWriter {
                 body += "</section>\n"
             }
         }
+        let header = "<nav><a href=\"../index.html\">← \(e(Labels.lessons(lang)))</a></nav><h1>\(e(report.title))</h1>"
+            + (report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")
+        return page(
+            language: lang, title: report.title, css: hasWidget ? StepThroughScript.css : "",
+            bodyClass: report.showCode ? "show-code" : "hide-code", header: header, main: body,
+            script: hasWidget ? StepThroughScript.js : nil)
+    }
+
+    /// The page every report and the index share: UTF-8, the stylesheet inline, nothing fetched.
+    static func page(language: String, title: String, css: String, bodyClass: String?, header: String,
+                     main: String, script: String?) -> String {
+        let e = Escape.html
         return """
             <!DOCTYPE html>
-            <html lang="\(lang)">
+            <html lang="\(language)">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(report.title))</title>
-            <style>\(Stylesheet.css)\(hasWidget ? StepThroughScript.css : "")</style>
+            <title>\(e(title))</title>
+            <style>\(Stylesheet.css)\(css)</style>
             </head>
-            <body class="\(report.showCode ? "show-code" : "hide-code")">
-            <header><nav><a href="../index.html">← \(e(Labels.lessons(lang)))</a></nav><h1>\(e(report.title))</h1>\(report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")</header>
+            <body\(bodyClass.map { " class=\"\($0)\"" } ?? "")>
+            <header>\(header)</header>
             <main>
-            \(body)</main>\(hasWidget ? "\n<script>\(Escape.script(StepThroughScript.js))</script>" : "")
+            \(main)</main>\(script.map { "\n<script>\(Escape.script($0))</script>" } ?? "")
             </body>
             </html>
 

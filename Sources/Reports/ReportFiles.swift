@@ -79,28 +79,16 @@ public enum IndexPage {
         let rows = entries.map { entry in
             "<tr><td><a href=\"\(e(entry.folder))/index.html\">\(e(entry.title))</a>\(entry.failed ? " <span class=\"failed\">(stopped with an error)</span>" : "")</td><td lang=\"\(e(entry.language))\">\(entry.language == "ko" ? "한국어" : "English")</td><td>\(e(entry.summary))</td></tr>"
         }.joined(separator: "\n")
-        return """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>rnnlab lessons</title>
-            <style>\(Stylesheet.css) .failed { color: var(--warn); }</style>
-            </head>
-            <body>
-            <header><h1>rnnlab lessons · 레슨</h1></header>
-            <main>
+        let table = """
             <table>
             <thead><tr><th>Lesson</th><th>Language</th><th>Summary</th></tr></thead>
             <tbody>
             \(rows)
             </tbody>
             </table>
-            </main>
-            </body>
-            </html>
 
             """
+        return HTMLWriter.page(language: "en", title: "rnnlab lessons", css: " .failed { color: var(--warn); }",
+                               bodyClass: nil, header: "<h1>rnnlab lessons · 레슨</h1>", main: table, script: nil)
     }
 }
