@@ -40,7 +40,7 @@ public struct LessonRunner: Sendable {
     /// Reads and runs a lesson file.
     public func run(file: String) -> Report {
         let lesson: Lesson
-        do {
+        do throws(LessonError) {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw LessonError(file: file, line: 1, message: "cannot read the lesson")
             }
@@ -48,17 +48,13 @@ public struct LessonRunner: Sendable {
                 throw LessonError(file: file, line: 1, message: "the lesson is not UTF-8 text")
             }
             lesson = try Lesson.parse(text, file: file)
-        } catch let error as LessonError {
+        } catch {
             var report = Report(name: ReportFiles.folderName(forLesson: file), title: URL(fileURLWithPath: file).lastPathComponent,
                                 language: "en", summary: "")
             report.error = error.description
             var cell = CellBlock(line: error.line, source: "")
             cell.error = error.description
             report.blocks.append(.cell(cell))
-            return report
-        } catch {
-            var report = Report(name: ReportFiles.folderName(forLesson: file), title: file, language: "en", summary: "")
-            report.error = "\(file):1: \(error)"
             return report
         }
         return run(lesson: lesson)
