@@ -405,14 +405,29 @@ enum Actions {
         let temperature = try o["temperature"]?.positiveDouble() ?? 1
         var rng = SplitMix64(seed: try seedOption(o) ?? state.seed(for: "sample:" + model.name))
         let V = data.vocabulary.count
+        // A one-layer, one-direction model carries its state forward, so each new symbol costs
+        // one step; otherwise (stacked layers) the whole prefix is run again each time.
+        let spec = model.network.spec
+        let incremental = spec.hiddenSizes.count == 1 && !spec.bidirectional
+        let Y = spec.outputSize
+        var state: (h: [Double], c: [Double]?)? = nil
+        var pending = ids  // symbols not yet fed to the network
         for _ in 0..<length {
-            // The whole prefix is run again each step: simple, and exact for every cell kind.
             var one = Dataset(name: "", task: "text", loss: .xentLast, inputSize: V, outputSize: V)
-            one.tokens = [ids]
+            one.tokens = [incremental ? pending : ids]
             one.targets = [.classes([0])]
-            let record = model.network.forward(parameters: model.parameters, sample: one.sample(0, for: model.network))
-            let Y = model.network.spec.outputSize
-            let logits = record.y[((ids.count - 1) * Y)..<(ids.count * Y)].map { $0 / temperature }
+            var sample = one.sample(0, for: model.network)
+            if incremental, let state {
+                sample.h0 = state.h
+                sample.c0 = state.c
+            }
+            let record = model.network.forward(parameters: model.parameters, sample: sample)
+            let steps = record.steps
+            if incremental {
+                let r = record.layers[0][0]
+                state = (Array(r.hidden(at: steps)), r.spec.hasCellState ? Array(r.cell(at: steps)) : nil)
+            }
+            let logits = record.y[((steps - 1) * Y)..<(steps * Y)].map { $0 / temperature }
             let top = logits.max() ?? 0
             let weights = logits.map { exp($0 - top) }
             var u = rng.uniform() * weights.reduce(0, +)
@@ -422,6 +437,7 @@ enum Actions {
                 if u < 0 { next = k; break }
             }
             ids.append(next)
+            pending = [next]
         }
         let text = ids.map { data.vocabulary[$0] }.joined(separator: words ? " " : "")
         return [.text(text)]
