@@ -11,7 +11,7 @@ public enum HTMLWriter {
         for block in report.blocks {
             switch block {
             case .prose(let markdown):
-                body += "<section class=\"prose\">\n\(MarkdownParser().html(from: markdown))\n</section>\n"
+                body += "<section class=\"prose\">\n\(MarkdownParser().html(from: InkPrepass.apply(markdown)))\n</section>\n"
             case .cell(let cell):
                 body += "<section class=\"cell\(cell.error == nil ? "" : " failed")\" id=\"cell-\(cell.line)\">\n"
                 body += "<details class=\"source\"><summary>\(e(Labels.source(lang))) · line \(cell.line)</summary>"
@@ -21,7 +21,7 @@ public enum HTMLWriter {
                 for output in cell.outputs {
                     switch output {
                     case .note(let text):
-                        body += "<div class=\"note\">\(MarkdownParser().html(from: text))</div>\n"
+                        body += "<div class=\"note\">\(MarkdownParser().html(from: InkPrepass.apply(text)))</div>\n"
                     case .text(let text):
                         body += "<pre class=\"output\">\(e(text.trimmingTrailingNewlines()))</pre>\n"
                     case .table(let table):
