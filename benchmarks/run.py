@@ -117,7 +117,9 @@ def main():
     numpy_core = min(times)
     out = subprocess.run([RNNLAB, "bench", "--cell", "lstm", "--input", str(X), "--hidden", str(H),
                           "--steps", str(T), "--repeats", "15"], capture_output=True, text=True, check=True)
-    rnnlab_core = json.loads(out.stdout)["min"]
+    bench = json.loads(out.stdout)
+    rnnlab_core = bench["min"]
+    print(f"rnnlab kernels: {bench.get('kernels', '?')}")
     rows.append(("core LSTM 64/128/1000 (fwd+BPTT+record)", numpy_core, rnnlab_core, 5.0, None, None))
 
     # 2. whole trace command

@@ -6,9 +6,9 @@ import RNNKernels
 /// All matrices are row-major and dense, `lda` is the row stride. The core is written so that a
 /// whole sequence's input projections and weight gradients are single matrix-matrix products, and
 /// only the recurrence itself is one matrix-vector product per step.
-enum BLAS {
+public enum BLAS {
     /// The instruction set the kernels use on this machine.
-    static var instructionSet: String { String(cString: rk_isa()) }
+    public static var instructionSet: String { String(cString: rk_isa()) }
 
     /// y = alpha · op(A) x + beta · y, where A is m×n (row-major) and op(A) is A or Aᵀ.
     @inline(__always)

@@ -55,11 +55,6 @@ public struct CellRecord: Sendable {
         let start = (t - 1) * gateWidth + g * hiddenSize
         return gates[start..<(start + hiddenSize)]
     }
-    /// Pre-activation of gate `g` at step t = 1 … T.
-    public func preActivation(_ g: Int, at t: Int) -> ArraySlice<Double> {
-        let start = (t - 1) * gateWidth + g * hiddenSize
-        return preActivations[start..<(start + hiddenSize)]
-    }
     public func dhAt(_ t: Int) -> ArraySlice<Double> { dh[(t * hiddenSize)..<((t + 1) * hiddenSize)] }
     public func dcAt(_ t: Int) -> ArraySlice<Double> { dc[(t * hiddenSize)..<((t + 1) * hiddenSize)] }
 }

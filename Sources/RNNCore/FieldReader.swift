@@ -89,11 +89,6 @@ struct FieldReader {
         return out
     }
 
-    func number() throws(InputError) -> Double {
-        guard case .number(let v, _) = node.value else { throw error("must be a number, not \(kindName)") }
-        return v
-    }
-
     /// An array of exactly `count` numbers.
     func vector(count: Int, label: String) throws(InputError) -> [Double] {
         var out = [Double](repeating: 0, count: count)

@@ -14,7 +14,6 @@ public enum LossKind: String, Sendable, CaseIterable {
     case xentLast = "xent_last"
     case xentAll = "xent_all"
 
-    public var isCrossEntropy: Bool { self == .xentLast || self == .xentAll }
     public var coversAllSteps: Bool { self == .mseAll || self == .xentAll }
 }
 
