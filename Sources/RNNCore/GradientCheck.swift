@@ -5,8 +5,13 @@
 /// ```
 /// D(ε) = (L(θ + ε) − L(θ − ε)) / 2ε,    D* = (4 D(ε/2) − D(ε)) / 3
 /// ```
-/// whose error is O(ε⁴); with ε = 1e−3 the truncation error is near 1e−12 and the rounding
-/// error near 1e−13, so gradients of a vanishing size can still be checked.
+/// whose truncation error is O(ε⁴). Rounding in the loss itself (a few ulps of |L|) enters as
+/// about 1.5 · ulp(L) / ε, the same absolute size for every weight, so ε trades one against the
+/// other: with ε = 4e−3 the truncation error is near 3e−10 of the fifth derivative and the
+/// rounding error near 1e−13 · |L|. Measured over the test suite's checks (every cell, variant,
+/// loss and composition; H = 4, T = 20), the worst relative error is 3e−7 at ε = 4e−3 and
+/// 1.5e−6 at ε = 1e−3, where one tiny entry (2e−7 in a tensor of scale 7e−4) sits below the
+/// rounding floor.
 public struct GradientCheck: Sendable {
     /// One checked tensor: a weight's gradient, or dh/dc of one cell across all steps.
     public struct Entry: Sendable {
@@ -37,7 +42,7 @@ public struct GradientCheck: Sendable {
 
     public var epsilon: Double
 
-    public init(epsilon: Double = 1e-3) { self.epsilon = epsilon }
+    public init(epsilon: Double = 4e-3) { self.epsilon = epsilon }
 
     private func derivative(_ f: (Double) -> Double) -> Double {
         let e = epsilon
