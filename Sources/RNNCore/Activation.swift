@@ -1,13 +1,26 @@
-import Foundation
+import RNNKernels
 
 /// The logistic sigmoid σ(a) = 1 / (1 + e^(−a)), evaluated without overflow for large |a|.
+///
+/// σ and tanh come from the kernels (Sources/RNNKernels): about 1 ulp, the same bits on every
+/// machine, and the same bits one value at a time as a whole vector at a time (`Elementwise`).
 @inline(__always)
-func sigmoid(_ a: Double) -> Double {
-    if a >= 0 {
-        return 1 / (1 + exp(-a))
-    } else {
-        let e = exp(a)
-        return e / (1 + e)
+func sigmoid(_ a: Double) -> Double { rk_sigmoid1(a) }
+
+/// tanh(a), the same function the vector form computes.
+@inline(__always)
+func hyperbolicTangent(_ a: Double) -> Double { rk_tanh1(a) }
+
+/// σ and tanh over a run of values (a whole gate block of one step).
+enum Elementwise {
+    @inline(__always)
+    static func sigmoid(_ n: Int, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        rk_sigmoid(Int32(n), x, y)
+    }
+
+    @inline(__always)
+    static func tanh(_ n: Int, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        rk_tanh(Int32(n), x, y)
     }
 }
 
@@ -28,7 +41,7 @@ public enum Activation: String, Sendable, CaseIterable {
     @inline(__always)
     func apply(_ a: Double) -> Double {
         switch self {
-        case .tanh: return Foundation.tanh(a)
+        case .tanh: return hyperbolicTangent(a)
         case .relu: return a > 0 ? a : 0
         case .linear: return a
         }

@@ -52,13 +52,14 @@ struct GRUCell: RecurrentCell {
         record: inout CellRecord, perturbation: StatePerturbation?
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 3 * H
-        let whh = weights + wh + 2 * H * H
         var recurrent = [Double](repeating: 0, count: G)
         record.preActivations.withUnsafeMutableBufferPointer { preBuf in
         record.gates.withUnsafeMutableBufferPointer { gBuf in
         record.h.withUnsafeMutableBufferPointer { hBuf in
         record.aux.withUnsafeMutableBufferPointer { auxBuf in
         recurrent.withUnsafeMutableBufferPointer { rBuf in
+        withAlignedCopy(of: weights + wh, count: G * H) { wAligned in
+            let whh = wAligned + 2 * H * H
             let pre = preBuf.baseAddress!, gates = gBuf.baseAddress!, h = hBuf.baseAddress!
             let aux = auxBuf.baseAddress!, rec = rBuf.baseAddress!
             perturbation?.apply(to: h, kind: .hidden, t: 0)
@@ -70,7 +71,7 @@ struct GRUCell: RecurrentCell {
                     // W_h h_{t-1} + b_hh for all three blocks; the reset acts after the product.
                     rec.update(from: weights + bh, count: G)
                     BLAS.gemv(
-                        transpose: false, m: G, n: H, a: weights + wh, lda: H, x: hPrev,
+                        transpose: false, m: G, n: H, a: wAligned, lda: H, x: hPrev,
                         beta: 1, y: rec)
                     for j in 0..<H {
                         let z = sigmoid(a[j] + rec[j]), r = sigmoid(a[H + j] + rec[H + j])
@@ -78,7 +79,7 @@ struct GRUCell: RecurrentCell {
                         a[H + j] += rec[H + j]
                         q[j] = rec[2 * H + j]
                         a[2 * H + j] += r * q[j]
-                        let hTilde = Foundation.tanh(a[2 * H + j])
+                        let hTilde = hyperbolicTangent(a[2 * H + j])
                         gt[j] = z
                         gt[H + j] = r
                         gt[2 * H + j] = hTilde
@@ -86,7 +87,7 @@ struct GRUCell: RecurrentCell {
                     }
                 } else {
                     BLAS.gemv(
-                        transpose: false, m: 2 * H, n: H, a: weights + wh, lda: H, x: hPrev,
+                        transpose: false, m: 2 * H, n: H, a: wAligned, lda: H, x: hPrev,
                         beta: 1, y: a)
                     for j in 0..<H {
                         gt[j] = sigmoid(a[j])
@@ -98,14 +99,14 @@ struct GRUCell: RecurrentCell {
                         transpose: false, m: H, n: H, a: whh, lda: H, x: q, beta: 1,
                         y: a + 2 * H)
                     for j in 0..<H {
-                        let z = gt[j], hTilde = Foundation.tanh(a[2 * H + j])
+                        let z = gt[j], hTilde = hyperbolicTangent(a[2 * H + j])
                         gt[2 * H + j] = hTilde
                         hNow[j] = (1 - z) * hPrev[j] + z * hTilde
                     }
                 }
                 perturbation?.apply(to: hNow, kind: .hidden, t: t)
             }
-        }}}}}
+        }}}}}}
     }
 
     func backward(
@@ -114,7 +115,6 @@ struct GRUCell: RecurrentCell {
         grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 3 * H
-        let whh = weights + wh + 2 * H * H
         record.dh = [Double](repeating: 0, count: (T + 1) * H)
         record.dPreActivations = [Double](repeating: 0, count: T * G)
         if resetAfter { record.dAux = [Double](repeating: 0, count: T * H) }
@@ -126,6 +126,8 @@ struct GRUCell: RecurrentCell {
         record.h.withUnsafeBufferPointer { hBuf in
         record.aux.withUnsafeBufferPointer { auxBuf in
         scratch.withUnsafeMutableBufferPointer { sBuf in
+        withAlignedCopy(of: weights + wh, count: G * H) { wAligned in
+            let whh = wAligned + 2 * H * H
             let dh = dhBuf.baseAddress!, dA = daBuf.baseAddress!, gates = gBuf.baseAddress!
             let h = hBuf.baseAddress!, aux = auxBuf.baseAddress!, s = sBuf.baseAddress!
             (dh + H).update(from: dhExternal, count: T * H)
@@ -153,7 +155,7 @@ struct GRUCell: RecurrentCell {
                         for j in 0..<H { dPrev[j] += dht[j] * gt[j] }
                         // forward: (W_hz, W_hr, W_hh) h_{t-1}  ⇒  dh_{t-1} += W_hᵀ (da_z, da_r, dR_h)
                         BLAS.gemv(
-                            transpose: true, m: G, n: H, a: weights + wh, lda: H, x: s, beta: 1,
+                            transpose: true, m: G, n: H, a: wAligned, lda: H, x: s, beta: 1,
                             y: dPrev)
                     }
                 } else {
@@ -173,7 +175,7 @@ struct GRUCell: RecurrentCell {
                         let dPrev = dht - H
                         for j in 0..<H { dPrev[j] += dht[j] * (1 - gt[j]) + s[j] * gt[H + j] }
                         BLAS.gemv(
-                            transpose: true, m: 2 * H, n: H, a: weights + wh, lda: H, x: da,
+                            transpose: true, m: 2 * H, n: H, a: wAligned, lda: H, x: da,
                             beta: 1, y: dPrev)
                     }
                 }
@@ -205,7 +207,7 @@ struct GRUCell: RecurrentCell {
             accumulateInputGradients(
                 weights: weights, wx: wx, b: b, input: input, steps: T, dPre: dA, grads: grads,
                 dInput: dInput)
-        }}}}}}}
+        }}}}}}}}
     }
 
     func stateJacobian(

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The LSTM cell, with optional peepholes (all three looking at c_{t-1}, as in the course notes).
 ///
 /// ```
@@ -47,6 +45,7 @@ struct LSTMCell: RecurrentCell {
         record.h.withUnsafeMutableBufferPointer { hBuf in
         record.c.withUnsafeMutableBufferPointer { cBuf in
         record.aux.withUnsafeMutableBufferPointer { tcBuf in
+        withAlignedCopy(of: weights + wh, count: G * H) { recurrent in
             let pre = preBuf.baseAddress!, gates = gBuf.baseAddress!
             let h = hBuf.baseAddress!, c = cBuf.baseAddress!, tanhC = tcBuf.baseAddress!
             perturbation?.apply(to: h, kind: .hidden, t: 0)
@@ -57,7 +56,7 @@ struct LSTMCell: RecurrentCell {
                 let hPrev = h + (t - 1) * H, cPrev = c + (t - 1) * H
                 let hNow = h + t * H, cNow = c + t * H, tc = tanhC + (t - 1) * H
                 BLAS.gemv(
-                    transpose: false, m: G, n: H, a: weights + wh, lda: H, x: hPrev, beta: 1, y: a)
+                    transpose: false, m: G, n: H, a: recurrent, lda: H, x: hPrev, beta: 1, y: a)
                 if let pf, let pi, let po {
                     for j in 0..<H {
                         a[j] += pf[j] * cPrev[j]
@@ -65,23 +64,17 @@ struct LSTMCell: RecurrentCell {
                         a[3 * H + j] += po[j] * cPrev[j]
                     }
                 }
-                for j in 0..<H {
-                    let f = sigmoid(a[j]), i = sigmoid(a[H + j])
-                    let cTilde = Foundation.tanh(a[2 * H + j]), o = sigmoid(a[3 * H + j])
-                    gt[j] = f
-                    gt[H + j] = i
-                    gt[2 * H + j] = cTilde
-                    gt[3 * H + j] = o
-                    cNow[j] = f * cPrev[j] + i * cTilde
-                }
+                // f, i and o through σ, c̃ through tanh, a whole gate block at a time
+                Elementwise.sigmoid(2 * H, a, into: gt)
+                Elementwise.tanh(H, a + 2 * H, into: gt + 2 * H)
+                Elementwise.sigmoid(H, a + 3 * H, into: gt + 3 * H)
+                for j in 0..<H { cNow[j] = gt[j] * cPrev[j] + gt[H + j] * gt[2 * H + j] }
                 perturbation?.apply(to: cNow, kind: .cell, t: t)
-                for j in 0..<H {
-                    tc[j] = Foundation.tanh(cNow[j])
-                    hNow[j] = gt[3 * H + j] * tc[j]
-                }
+                Elementwise.tanh(H, cNow, into: tc)
+                for j in 0..<H { hNow[j] = gt[3 * H + j] * tc[j] }
                 perturbation?.apply(to: hNow, kind: .hidden, t: t)
             }
-        }}}}}
+        }}}}}}
     }
 
     func backward(
@@ -94,7 +87,7 @@ struct LSTMCell: RecurrentCell {
         record.dh = [Double](repeating: 0, count: (T + 1) * H)
         record.dc = [Double](repeating: 0, count: (T + 1) * H)
         record.dPreActivations = [Double](repeating: 0, count: T * G)
-        var dcNext = [Double](repeating: 0, count: H)
+        var dcNextArray = [Double](repeating: 0, count: H)
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
         record.dc.withUnsafeMutableBufferPointer { dcBuf in
         record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in
@@ -102,6 +95,9 @@ struct LSTMCell: RecurrentCell {
         record.h.withUnsafeBufferPointer { hBuf in
         record.c.withUnsafeBufferPointer { cBuf in
         record.aux.withUnsafeBufferPointer { tcBuf in
+        dcNextArray.withUnsafeMutableBufferPointer { dcNextBuf in
+        withAlignedCopy(of: weights + wh, count: G * H) { recurrent in
+            let dcNext = dcNextBuf.baseAddress!
             let dh = dhBuf.baseAddress!, dc = dcBuf.baseAddress!, dA = daBuf.baseAddress!
             let gates = gBuf.baseAddress!, h = hBuf.baseAddress!, c = cBuf.baseAddress!
             let tanhC = tcBuf.baseAddress!
@@ -139,7 +135,7 @@ struct LSTMCell: RecurrentCell {
                 if gradientFlows(into: t, truncation: truncation) {
                     // forward: a_t = … + W_h h_{t-1}  ⇒  dh_{t-1} += W_hᵀ da_t
                     BLAS.gemv(
-                        transpose: true, m: G, n: H, a: weights + wh, lda: H, x: da, beta: 1,
+                        transpose: true, m: G, n: H, a: recurrent, lda: H, x: da, beta: 1,
                         y: dht - H)
                 } else {
                     for j in 0..<H { dcNext[j] = 0 }
@@ -153,7 +149,7 @@ struct LSTMCell: RecurrentCell {
             accumulateInputGradients(
                 weights: weights, wx: wx, b: b, input: input, steps: T, dPre: dA, grads: grads,
                 dInput: dInput)
-        }}}}}}}
+        }}}}}}}}}
     }
 
     func stateJacobian(

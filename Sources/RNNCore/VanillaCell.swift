@@ -28,15 +28,21 @@ struct VanillaCell: RecurrentCell {
                 let pre = preBuf.baseAddress!, h = hBuf.baseAddress!
                 perturbation?.apply(to: h, kind: .hidden, t: 0)
                 projectInputs(weights: weights, wx: wx, b: b, input: input, steps: T, into: pre)
+                withAlignedCopy(of: weights + wh, count: H * H) { recurrent in
                 for t in 1...T {
                     let a = pre + (t - 1) * H, hPrev = h + (t - 1) * H, hNow = h + t * H
                     // a_t = (W_xh x_t + b_h) + W_hh h_{t-1}
                     BLAS.gemv(
-                        transpose: false, m: H, n: H, a: weights + wh, lda: H, x: hPrev,
+                        transpose: false, m: H, n: H, a: recurrent, lda: H, x: hPrev,
                         beta: 1, y: a)
                     // h_t = φ(a_t)
-                    for j in 0..<H { hNow[j] = phi.apply(a[j]) }
+                    if phi == .tanh {
+                        Elementwise.tanh(H, a, into: hNow)
+                    } else {
+                        for j in 0..<H { hNow[j] = phi.apply(a[j]) }
+                    }
                     perturbation?.apply(to: hNow, kind: .hidden, t: t)
+                }
                 }
             }
         }
@@ -57,6 +63,7 @@ struct VanillaCell: RecurrentCell {
                         let dh = dhBuf.baseAddress!, dA = daBuf.baseAddress!
                         let h = hBuf.baseAddress!, pre = preBuf.baseAddress!
                         (dh + H).update(from: dhExternal, count: T * H)
+                        withAlignedCopy(of: weights + wh, count: H * H) { recurrent in
                         for t in stride(from: T, through: 1, by: -1) {
                             let dht = dh + t * H, da = dA + (t - 1) * H
                             let a = pre + (t - 1) * H, ht = h + t * H
@@ -67,9 +74,10 @@ struct VanillaCell: RecurrentCell {
                             // forward: a_t = … + W_hh h_{t-1}  ⇒  dL/dh_{t-1} += W_hhᵀ dL/da_t
                             if gradientFlows(into: t, truncation: truncation) {
                                 BLAS.gemv(
-                                    transpose: true, m: H, n: H, a: weights + wh, lda: H, x: da,
+                                    transpose: true, m: H, n: H, a: recurrent, lda: H, x: da,
                                     beta: 1, y: dht - H)
                             }
+                        }
                         }
                         // dW_hh += Σ_t dL/da_t h_{t-1}ᵀ  (h_0 … h_{T-1} are rows 0 … T-1 of h)
                         BLAS.gemm(

@@ -2,43 +2,135 @@
 //
 // Why not the system BLAS: Debian's OpenBLAS 0.3.21 does not recognise current Xeons and falls
 // back to its SSE3 (Prescott) kernels, and its idle worker threads spin on sched_yield; the
-// products here are small enough that a compact kernel with AVX2/FMA does better, and fixed
-// summation orders make every run reproducible. A generic C path serves other CPUs.
+// products here are small enough that compact kernels do better, and fixed summation orders make
+// every run reproducible. Three paths, chosen once at run time: AVX-512, AVX2/FMA and generic C.
 #include "RNNKernels.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define RK_X86 1
 #include <immintrin.h>
 #define RK_AVX2 __attribute__((target("avx2,fma")))
+#define RK_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
 #else
 #define RK_X86 0
 #endif
 
-// RNNLAB_KERNELS=generic forces the portable path (the tests compare both paths).
-static int rk_has_avx2(void) {
+enum { LEVEL_GENERIC = 0, LEVEL_AVX2 = 1, LEVEL_AVX512 = 2 };
+
+// The best instruction set this CPU has, capped by RNNLAB_KERNELS=generic|avx2 (the tests compare
+// the paths against each other).
+static int rk_level(void) {
+    static int cached = -1;  // every thread computes the same value, so a race is harmless
+    int known = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (known >= 0) return known;
+    int level = LEVEL_GENERIC;
 #if RK_X86
-    static int cached = -1;
-    if (cached < 0) {
-        const char *forced = getenv("RNNLAB_KERNELS");
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-            && !(forced && strcmp(forced, "generic") == 0);
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        level = LEVEL_AVX2;
+        if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
+            && __builtin_cpu_supports("avx512vl"))
+            level = LEVEL_AVX512;
     }
-    return cached;
-#else
-    return 0;
 #endif
+    const char *forced = getenv("RNNLAB_KERNELS");
+    if (forced && strcmp(forced, "generic") == 0) level = LEVEL_GENERIC;
+    if (forced && strcmp(forced, "avx2") == 0 && level > LEVEL_AVX2) level = LEVEL_AVX2;
+    __atomic_store_n(&cached, level, __ATOMIC_RELAXED);
+    return level;
 }
 
-const char *rk_isa(void) { return rk_has_avx2() ? "avx2+fma" : "generic"; }
+const char *rk_isa(void) {
+    switch (rk_level()) {
+    case LEVEL_AVX512: return "avx512";
+    case LEVEL_AVX2: return "avx2+fma";
+    default: return "generic";
+    }
+}
 
 static void scale_vector(int n, double beta, double *y) {
     if (beta == 1.0) return;
     if (beta == 0.0) { memset(y, 0, (size_t)n * sizeof(double)); return; }
     for (int i = 0; i < n; i++) y[i] *= beta;
+}
+
+// ---------------------------------------------------------------- a second core for big products
+//
+// One helper thread, started on first use, takes half of a large matrix product while the caller
+// does the other half. Work is split at fixed boundaries, so the numbers never depend on timing or
+// on whether the helper was free (a busy helper means the caller does both halves itself).
+// RNNLAB_THREADS=1 keeps everything on the calling thread.
+
+typedef void (*rk_task)(void *);
+
+static pthread_mutex_t helper_owner = PTHREAD_MUTEX_INITIALIZER;  // held by the caller using it
+static pthread_mutex_t helper_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t helper_wake = PTHREAD_COND_INITIALIZER;
+static rk_task helper_task;
+static void *helper_arg;
+static int helper_pending, helper_finished;
+static int helper_available;
+static pthread_once_t helper_once = PTHREAD_ONCE_INIT;
+
+static void *helper_main(void *unused) {
+    (void)unused;
+    pthread_mutex_lock(&helper_lock);
+    for (;;) {
+        while (!helper_pending) pthread_cond_wait(&helper_wake, &helper_lock);
+        rk_task task = helper_task;
+        void *arg = helper_arg;
+        pthread_mutex_unlock(&helper_lock);
+        task(arg);
+        pthread_mutex_lock(&helper_lock);
+        helper_pending = 0;
+        helper_finished = 1;
+        pthread_cond_broadcast(&helper_wake);
+    }
+    return NULL;
+}
+
+static void start_helper(void) {
+    const char *threads = getenv("RNNLAB_THREADS");
+    if (threads && atoi(threads) == 1) return;
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2) return;
+    pthread_attr_t attr;
+    pthread_t thread;
+    if (pthread_attr_init(&attr) != 0) return;
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attr, helper_main, NULL) == 0) helper_available = 1;
+    pthread_attr_destroy(&attr);
+}
+
+int rk_threads(void) {
+    pthread_once(&helper_once, start_helper);
+    return helper_available ? 2 : 1;
+}
+
+// Runs task(mine) here and task(theirs) on the helper at the same time, or both here in turn.
+static void run_both(rk_task task, void *mine, void *theirs) {
+    if (rk_threads() < 2 || pthread_mutex_trylock(&helper_owner) != 0) {
+        task(mine);
+        task(theirs);
+        return;
+    }
+    pthread_mutex_lock(&helper_lock);
+    helper_task = task;
+    helper_arg = theirs;
+    helper_finished = 0;
+    helper_pending = 1;
+    pthread_cond_broadcast(&helper_wake);
+    pthread_mutex_unlock(&helper_lock);
+    task(mine);
+    pthread_mutex_lock(&helper_lock);
+    while (!helper_finished) pthread_cond_wait(&helper_wake, &helper_lock);
+    pthread_mutex_unlock(&helper_lock);
+    pthread_mutex_unlock(&helper_owner);
 }
 
 // ---------------------------------------------------------------- matrix-vector, y += A x
@@ -97,18 +189,76 @@ RK_AVX2 static void gemv_n_avx2(int m, int n, double alpha, const double *a, int
         y[i] += alpha * d0;
     }
 }
+
+static inline __mmask8 tail_mask(int count) { return (__mmask8)((1u << count) - 1u); }
+
+// Eight rows at a time, one accumulator per row (eight independent chains), x loaded once per
+// eight rows; the last partial chunk of each row is a masked load.
+RK_AVX512 static void gemv_n_avx512(int m, int n, double alpha, const double *a, int lda, const double *x, double *y) {
+    int n8 = n & ~7;
+    __mmask8 tail = tail_mask(n - n8);
+    int i = 0;
+    for (; i + 8 <= m; i += 8) {
+        const double *r = a + (size_t)i * lda;
+        __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd(), s2 = _mm512_setzero_pd(), s3 = _mm512_setzero_pd();
+        __m512d s4 = _mm512_setzero_pd(), s5 = _mm512_setzero_pd(), s6 = _mm512_setzero_pd(), s7 = _mm512_setzero_pd();
+        for (int j = 0; j < n8; j += 8) {
+            __m512d xv = _mm512_loadu_pd(x + j);
+            s0 = _mm512_fmadd_pd(_mm512_loadu_pd(r + j), xv, s0);
+            s1 = _mm512_fmadd_pd(_mm512_loadu_pd(r + lda + j), xv, s1);
+            s2 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 2 * (size_t)lda + j), xv, s2);
+            s3 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 3 * (size_t)lda + j), xv, s3);
+            s4 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 4 * (size_t)lda + j), xv, s4);
+            s5 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 5 * (size_t)lda + j), xv, s5);
+            s6 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 6 * (size_t)lda + j), xv, s6);
+            s7 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 7 * (size_t)lda + j), xv, s7);
+        }
+        if (tail) {
+            __m512d xv = _mm512_maskz_loadu_pd(tail, x + n8);
+            s0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + n8), xv, s0);
+            s1 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + lda + n8), xv, s1);
+            s2 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 2 * (size_t)lda + n8), xv, s2);
+            s3 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 3 * (size_t)lda + n8), xv, s3);
+            s4 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 4 * (size_t)lda + n8), xv, s4);
+            s5 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 5 * (size_t)lda + n8), xv, s5);
+            s6 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 6 * (size_t)lda + n8), xv, s6);
+            s7 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 7 * (size_t)lda + n8), xv, s7);
+        }
+        y[i] += alpha * _mm512_reduce_add_pd(s0);
+        y[i + 1] += alpha * _mm512_reduce_add_pd(s1);
+        y[i + 2] += alpha * _mm512_reduce_add_pd(s2);
+        y[i + 3] += alpha * _mm512_reduce_add_pd(s3);
+        y[i + 4] += alpha * _mm512_reduce_add_pd(s4);
+        y[i + 5] += alpha * _mm512_reduce_add_pd(s5);
+        y[i + 6] += alpha * _mm512_reduce_add_pd(s6);
+        y[i + 7] += alpha * _mm512_reduce_add_pd(s7);
+    }
+    for (; i < m; i++) {
+        const double *r = a + (size_t)i * lda;
+        __m512d s = _mm512_setzero_pd();
+        for (int j = 0; j < n8; j += 8) s = _mm512_fmadd_pd(_mm512_loadu_pd(r + j), _mm512_loadu_pd(x + j), s);
+        if (tail) s = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + n8), _mm512_maskz_loadu_pd(tail, x + n8), s);
+        y[i] += alpha * _mm512_reduce_add_pd(s);
+    }
+}
 #endif
 
 void rk_gemv_n(int m, int n, double alpha, const double *a, int lda, const double *x, double beta, double *y) {
     scale_vector(m, beta, y);
     if (m <= 0 || n <= 0) return;
 #if RK_X86
-    if (rk_has_avx2()) { gemv_n_avx2(m, n, alpha, a, lda, x, y); return; }
+    switch (rk_level()) {
+    case LEVEL_AVX512: gemv_n_avx512(m, n, alpha, a, lda, x, y); return;
+    case LEVEL_AVX2: gemv_n_avx2(m, n, alpha, a, lda, x, y); return;
+    }
 #endif
     gemv_n_generic(m, n, alpha, a, lda, x, y);
 }
 
 // ---------------------------------------------------------------- matrix-vector, y += A^T x
+//
+// Every path adds the rows' contributions to each y_j in row order, one fused multiply-add per
+// row, so the AVX2 and AVX-512 paths give the same bits.
 
 static void gemv_t_generic(int m, int n, double alpha, const double *a, int lda, const double *x, double *y) {
     for (int i = 0; i < m; i++) {
@@ -135,7 +285,12 @@ RK_AVX2 static void gemv_t_avx2(int m, int n, double alpha, const double *a, int
             acc = _mm256_fmadd_pd(_mm256_loadu_pd(r3 + j), v3, acc);
             _mm256_storeu_pd(y + j, acc);
         }
-        for (; j < n; j++) y[j] += r0[j] * c0 + r1[j] * c1 + r2[j] * c2 + r3[j] * c3;
+        for (; j < n; j++) {
+            y[j] = __builtin_fma(r0[j], c0, y[j]);
+            y[j] = __builtin_fma(r1[j], c1, y[j]);
+            y[j] = __builtin_fma(r2[j], c2, y[j]);
+            y[j] = __builtin_fma(r3[j], c3, y[j]);
+        }
     }
     for (; i < m; i++) {
         const double *r0 = a + (size_t)i * lda;
@@ -143,7 +298,55 @@ RK_AVX2 static void gemv_t_avx2(int m, int n, double alpha, const double *a, int
         __m256d v0 = _mm256_set1_pd(c0);
         int j = 0;
         for (; j < n4; j += 4) _mm256_storeu_pd(y + j, _mm256_fmadd_pd(_mm256_loadu_pd(r0 + j), v0, _mm256_loadu_pd(y + j)));
-        for (; j < n; j++) y[j] += r0[j] * c0;
+        for (; j < n; j++) y[j] = __builtin_fma(r0[j], c0, y[j]);
+    }
+}
+
+// Columns in blocks of 64 held in eight registers for the whole pass over the rows: y is read
+// and written once, and A is streamed once.
+RK_AVX512 static void gemv_t_avx512(int m, int n, double alpha, const double *a, int lda, const double *x, double *y) {
+    for (int j0 = 0; j0 < n; j0 += 64) {
+        int width = n - j0 < 64 ? n - j0 : 64;
+        __mmask8 mk[8];
+        for (int q = 0; q < 8; q++) {
+            int lanes = width - 8 * q;
+            mk[q] = lanes >= 8 ? (__mmask8)0xff : lanes <= 0 ? (__mmask8)0 : tail_mask(lanes);
+        }
+        double *yb = y + j0;
+        __m512d y0 = _mm512_maskz_loadu_pd(mk[0], yb), y1 = _mm512_maskz_loadu_pd(mk[1], yb + 8);
+        __m512d y2 = _mm512_maskz_loadu_pd(mk[2], yb + 16), y3 = _mm512_maskz_loadu_pd(mk[3], yb + 24);
+        __m512d y4 = _mm512_maskz_loadu_pd(mk[4], yb + 32), y5 = _mm512_maskz_loadu_pd(mk[5], yb + 40);
+        __m512d y6 = _mm512_maskz_loadu_pd(mk[6], yb + 48), y7 = _mm512_maskz_loadu_pd(mk[7], yb + 56);
+        const double *r = a + j0;
+        if (width == 64) {
+            for (int i = 0; i < m; i++, r += lda) {
+                __m512d v = _mm512_set1_pd(alpha * x[i]);
+                y0 = _mm512_fmadd_pd(_mm512_loadu_pd(r), v, y0);
+                y1 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 8), v, y1);
+                y2 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 16), v, y2);
+                y3 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 24), v, y3);
+                y4 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 32), v, y4);
+                y5 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 40), v, y5);
+                y6 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 48), v, y6);
+                y7 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 56), v, y7);
+            }
+        } else {
+            for (int i = 0; i < m; i++, r += lda) {
+                __m512d v = _mm512_set1_pd(alpha * x[i]);
+                y0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[0], r), v, y0);
+                y1 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[1], r + 8), v, y1);
+                y2 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[2], r + 16), v, y2);
+                y3 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[3], r + 24), v, y3);
+                y4 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[4], r + 32), v, y4);
+                y5 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[5], r + 40), v, y5);
+                y6 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[6], r + 48), v, y6);
+                y7 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[7], r + 56), v, y7);
+            }
+        }
+        _mm512_mask_storeu_pd(yb, mk[0], y0); _mm512_mask_storeu_pd(yb + 8, mk[1], y1);
+        _mm512_mask_storeu_pd(yb + 16, mk[2], y2); _mm512_mask_storeu_pd(yb + 24, mk[3], y3);
+        _mm512_mask_storeu_pd(yb + 32, mk[4], y4); _mm512_mask_storeu_pd(yb + 40, mk[5], y5);
+        _mm512_mask_storeu_pd(yb + 48, mk[6], y6); _mm512_mask_storeu_pd(yb + 56, mk[7], y7);
     }
 }
 #endif
@@ -152,32 +355,27 @@ void rk_gemv_t(int m, int n, double alpha, const double *a, int lda, const doubl
     scale_vector(n, beta, y);
     if (m <= 0 || n <= 0) return;
 #if RK_X86
-    if (rk_has_avx2()) { gemv_t_avx2(m, n, alpha, a, lda, x, y); return; }
+    switch (rk_level()) {
+    case LEVEL_AVX512: gemv_t_avx512(m, n, alpha, a, lda, x, y); return;
+    case LEVEL_AVX2: gemv_t_avx2(m, n, alpha, a, lda, x, y); return;
+    }
 #endif
     gemv_t_generic(m, n, alpha, a, lda, x, y);
 }
 
 // ---------------------------------------------------------------- matrix-matrix
+//
+// Blocked over k (KC steps at a time): op(A) is packed into panels of MR rows and op(B) into
+// panels of NR columns, k-major and zero padded, so one micro-kernel serves every transposition;
+// each block's MR x NR result is added into C. Each entry of C is therefore summed in the same
+// order whichever rows a thread takes, so splitting rows between two threads changes no bits.
 
-// op(A) is packed into panels of MR rows and op(B) into panels of NR columns, k-major, zero
-// padded, so that one micro-kernel serves every transposition.
-enum { MR = 4, NR = 8 };
+enum { KC = 256 };
 
-static inline double elem(const double *a, int ld, int trans, int r, int c) {
-    return trans ? a[(size_t)c * ld + r] : a[(size_t)r * ld + c];
-}
-
-static void pack_a(int trans, const double *a, int lda, int row0, int rows, int k, double *dst) {
-    for (int p = 0; p < k; p++)
-        for (int r = 0; r < MR; r++) dst[p * MR + r] = r < rows ? elem(a, lda, trans, row0 + r, p) : 0.0;
-}
-
-static void pack_b(int trans, const double *b, int ldb, int col0, int cols, int k, double *dst) {
-    for (int p = 0; p < k; p++)
-        for (int c = 0; c < NR; c++) dst[p * NR + c] = c < cols ? elem(b, ldb, trans, p, col0 + c) : 0.0;
-}
+typedef void (*rk_micro)(int k, const double *pa, const double *pb, double *acc);
 
 static void micro_generic(int k, const double *pa, const double *pb, double *acc) {
+    enum { MR = 4, NR = 8 };
     memset(acc, 0, sizeof(double) * MR * NR);
     for (int p = 0; p < k; p++)
         for (int r = 0; r < MR; r++)
@@ -186,6 +384,7 @@ static void micro_generic(int k, const double *pa, const double *pb, double *acc
 
 #if RK_X86
 RK_AVX2 static void micro_avx2(int k, const double *pa, const double *pb, double *acc) {
+    enum { MR = 4, NR = 8 };
     __m256d c00 = _mm256_setzero_pd(), c01 = _mm256_setzero_pd(), c10 = _mm256_setzero_pd(), c11 = _mm256_setzero_pd();
     __m256d c20 = _mm256_setzero_pd(), c21 = _mm256_setzero_pd(), c30 = _mm256_setzero_pd(), c31 = _mm256_setzero_pd();
     for (int p = 0; p < k; p++) {
@@ -202,43 +401,294 @@ RK_AVX2 static void micro_avx2(int k, const double *pa, const double *pb, double
     _mm256_storeu_pd(acc + 16, c20); _mm256_storeu_pd(acc + 20, c21);
     _mm256_storeu_pd(acc + 24, c30); _mm256_storeu_pd(acc + 28, c31);
 }
+
+// 8 x 16: sixteen accumulators, two loads of B and eight broadcasts of A per sixteen FMAs.
+RK_AVX512 static void micro_avx512(int k, const double *pa, const double *pb, double *acc) {
+    enum { MR = 8, NR = 16 };
+    __m512d c00 = _mm512_setzero_pd(), c01 = _mm512_setzero_pd(), c10 = _mm512_setzero_pd(), c11 = _mm512_setzero_pd();
+    __m512d c20 = _mm512_setzero_pd(), c21 = _mm512_setzero_pd(), c30 = _mm512_setzero_pd(), c31 = _mm512_setzero_pd();
+    __m512d c40 = _mm512_setzero_pd(), c41 = _mm512_setzero_pd(), c50 = _mm512_setzero_pd(), c51 = _mm512_setzero_pd();
+    __m512d c60 = _mm512_setzero_pd(), c61 = _mm512_setzero_pd(), c70 = _mm512_setzero_pd(), c71 = _mm512_setzero_pd();
+    for (int p = 0; p < k; p++) {
+        const double *ap = pa + p * MR;
+        __m512d b0 = _mm512_loadu_pd(pb + p * NR), b1 = _mm512_loadu_pd(pb + p * NR + 8);
+        __m512d a = _mm512_set1_pd(ap[0]);
+        c00 = _mm512_fmadd_pd(a, b0, c00); c01 = _mm512_fmadd_pd(a, b1, c01);
+        a = _mm512_set1_pd(ap[1]);
+        c10 = _mm512_fmadd_pd(a, b0, c10); c11 = _mm512_fmadd_pd(a, b1, c11);
+        a = _mm512_set1_pd(ap[2]);
+        c20 = _mm512_fmadd_pd(a, b0, c20); c21 = _mm512_fmadd_pd(a, b1, c21);
+        a = _mm512_set1_pd(ap[3]);
+        c30 = _mm512_fmadd_pd(a, b0, c30); c31 = _mm512_fmadd_pd(a, b1, c31);
+        a = _mm512_set1_pd(ap[4]);
+        c40 = _mm512_fmadd_pd(a, b0, c40); c41 = _mm512_fmadd_pd(a, b1, c41);
+        a = _mm512_set1_pd(ap[5]);
+        c50 = _mm512_fmadd_pd(a, b0, c50); c51 = _mm512_fmadd_pd(a, b1, c51);
+        a = _mm512_set1_pd(ap[6]);
+        c60 = _mm512_fmadd_pd(a, b0, c60); c61 = _mm512_fmadd_pd(a, b1, c61);
+        a = _mm512_set1_pd(ap[7]);
+        c70 = _mm512_fmadd_pd(a, b0, c70); c71 = _mm512_fmadd_pd(a, b1, c71);
+    }
+    _mm512_storeu_pd(acc, c00); _mm512_storeu_pd(acc + 8, c01);
+    _mm512_storeu_pd(acc + 16, c10); _mm512_storeu_pd(acc + 24, c11);
+    _mm512_storeu_pd(acc + 32, c20); _mm512_storeu_pd(acc + 40, c21);
+    _mm512_storeu_pd(acc + 48, c30); _mm512_storeu_pd(acc + 56, c31);
+    _mm512_storeu_pd(acc + 64, c40); _mm512_storeu_pd(acc + 72, c41);
+    _mm512_storeu_pd(acc + 80, c50); _mm512_storeu_pd(acc + 88, c51);
+    _mm512_storeu_pd(acc + 96, c60); _mm512_storeu_pd(acc + 104, c61);
+    _mm512_storeu_pd(acc + 112, c70); _mm512_storeu_pd(acc + 120, c71);
+}
 #endif
+
+typedef struct {
+    int transA, transB, m, n, k;
+    double alpha;
+    const double *a, *b;
+    int lda, ldb, ldc;
+    double *c;
+    int row0, row1;  // the rows of C this share computes
+} gemm_share;
+
+// Copies `count` values into a panel slot of `width` and zero-fills the rest of it.
+static inline void put(double *dst, const double *src, int count, int width) {
+    if (count == 16) { memcpy(dst, src, 16 * sizeof(double)); return; }  // fixed sizes inline
+    if (count == 8) { memcpy(dst, src, 8 * sizeof(double)); return; }
+    if (count == 4) { memcpy(dst, src, 4 * sizeof(double)); return; }
+    int q = 0;
+    for (; q < count; q++) dst[q] = src[q];
+    for (; q < width; q++) dst[q] = 0.0;
+}
+
+// Packs rows [row0, row0 + rows) of op(A), steps [p0, p0 + kc), as panels of mr rows:
+// panel ip holds op(A)[row0 + ip·mr + r][p0 + p] at [p·mr + r], zero padded past the last row.
+static void pack_a(const gemm_share *g, int row0, int rows, int p0, int kc, int mr, double *dst) {
+    int panels = (rows + mr - 1) / mr;
+    if (g->transA) {  // op(A)[r][p] = a[p][r]: each step's values are contiguous in a
+        for (int p = 0; p < kc; p++) {
+            const double *src = g->a + (size_t)(p0 + p) * g->lda + row0;
+            for (int ip = 0; ip < panels; ip++) {
+                int count = rows - ip * mr < mr ? rows - ip * mr : mr;
+                put(dst + (size_t)ip * mr * kc + (size_t)p * mr, src + ip * mr, count, mr);
+            }
+        }
+    } else {
+        for (int ip = 0; ip < panels; ip++) {
+            double *panel = dst + (size_t)ip * mr * kc;
+            int count = rows - ip * mr < mr ? rows - ip * mr : mr;
+            if (count < mr) memset(panel, 0, sizeof(double) * (size_t)mr * kc);
+            for (int r = 0; r < count; r++) {
+                const double *src = g->a + (size_t)(row0 + ip * mr + r) * g->lda + p0;
+                for (int p = 0; p < kc; p++) panel[(size_t)p * mr + r] = src[p];
+            }
+        }
+    }
+}
+
+// Packs all n columns of op(B), steps [p0, p0 + kc), as panels of nr columns (the same way).
+static void pack_b(const gemm_share *g, int p0, int kc, int nr, double *dst) {
+    int n = g->n, panels = (n + nr - 1) / nr;
+    if (g->transB) {  // op(B)[p][c] = b[c][p]
+        for (int jp = 0; jp < panels; jp++) {
+            double *panel = dst + (size_t)jp * nr * kc;
+            int count = n - jp * nr < nr ? n - jp * nr : nr;
+            if (count < nr) memset(panel, 0, sizeof(double) * (size_t)nr * kc);
+            for (int c = 0; c < count; c++) {
+                const double *src = g->b + (size_t)(jp * nr + c) * g->ldb + p0;
+                for (int p = 0; p < kc; p++) panel[(size_t)p * nr + c] = src[p];
+            }
+        }
+    } else {
+        for (int p = 0; p < kc; p++) {
+            const double *src = g->b + (size_t)(p0 + p) * g->ldb;
+            for (int jp = 0; jp < panels; jp++) {
+                int count = n - jp * nr < nr ? n - jp * nr : nr;
+                put(dst + (size_t)jp * nr * kc + (size_t)p * nr, src + jp * nr, count, nr);
+            }
+        }
+    }
+}
+
+static void gemm_share_run(void *arg) {
+    const gemm_share *g = arg;
+    int rows = g->row1 - g->row0;
+    if (rows <= 0) return;
+    int mr = 4, nr = 8;
+    rk_micro micro = micro_generic;
+#if RK_X86
+    switch (rk_level()) {
+    case LEVEL_AVX512: mr = 8; nr = 16; micro = micro_avx512; break;
+    case LEVEL_AVX2: micro = micro_avx2; break;
+    }
+#endif
+    int kblock = g->k < KC ? g->k : KC;
+    int apanels = (rows + mr - 1) / mr, bpanels = (g->n + nr - 1) / nr;
+    double *pa = malloc(sizeof(double) * (size_t)apanels * mr * kblock);
+    double *pb = malloc(sizeof(double) * (size_t)bpanels * nr * kblock);
+    if (!pa || !pb) abort();  // out of memory: nothing sensible to do in a kernel
+    double acc[16 * 16];
+    for (int p0 = 0; p0 < g->k; p0 += KC) {
+        int kc = g->k - p0 < KC ? g->k - p0 : KC;
+        pack_b(g, p0, kc, nr, pb);
+        pack_a(g, g->row0, rows, p0, kc, mr, pa);
+        for (int ip = 0; ip < apanels; ip++) {
+            int r0 = ip * mr, rcount = rows - r0 < mr ? rows - r0 : mr;
+            for (int jp = 0; jp < bpanels; jp++) {
+                int c0 = jp * nr, ccount = g->n - c0 < nr ? g->n - c0 : nr;
+                micro(kc, pa + (size_t)ip * mr * kc, pb + (size_t)jp * nr * kc, acc);
+                for (int r = 0; r < rcount; r++) {
+                    double *crow = g->c + (size_t)(g->row0 + r0 + r) * g->ldc + c0;
+                    for (int cc = 0; cc < ccount; cc++) crow[cc] += g->alpha * acc[r * nr + cc];
+                }
+            }
+        }
+    }
+    free(pa);
+    free(pb);
+}
 
 void rk_gemm(int transA, int transB, int m, int n, int k, double alpha,
              const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc) {
     if (m <= 0 || n <= 0) return;
     for (int i = 0; i < m; i++) scale_vector(n, beta, c + (size_t)i * ldc);
     if (k <= 0 || alpha == 0.0) return;
-    int use_avx2 = rk_has_avx2();
-    int npanels = (n + NR - 1) / NR;
-    double *pb = malloc(sizeof(double) * (size_t)npanels * NR * k);
-    double *pa = malloc(sizeof(double) * (size_t)MR * k);
-    if (!pb || !pa) abort();  // out of memory: nothing sensible to do in a kernel
-    for (int jp = 0; jp < npanels; jp++) {
-        int col0 = jp * NR, cols = n - col0 < NR ? n - col0 : NR;
-        pack_b(transB, b, ldb, col0, cols, k, pb + (size_t)jp * NR * k);
+    gemm_share whole = {transA, transB, m, n, k, alpha, a, b, lda, ldb, ldc, c, 0, m};
+    // Two threads pay off from about a million multiply-adds (the helper wakes in tens of µs).
+    int mr = rk_level() == LEVEL_AVX512 ? 8 : 4;
+    if ((double)m * n * k < 1e6 || m < 4 * mr) {
+        gemm_share_run(&whole);
+        return;
     }
-    double acc[MR * NR];
-    for (int row0 = 0; row0 < m; row0 += MR) {
-        int rows = m - row0 < MR ? m - row0 : MR;
-        pack_a(transA, a, lda, row0, rows, k, pa);
-        for (int jp = 0; jp < npanels; jp++) {
-            int col0 = jp * NR, cols = n - col0 < NR ? n - col0 : NR;
+    int split = (m / 2 + mr - 1) / mr * mr;  // a panel boundary, so no entry changes hands mid-sum
+    gemm_share top = whole, bottom = whole;
+    top.row1 = split;
+    bottom.row0 = split;
+    run_both(gemm_share_run, &top, &bottom);
+}
+
+// ---------------------------------------------------------------- activations
+//
+// exp by Cody–Waite reduction x = k ln 2 + r, |r| <= ln2/2, and a degree-13 Taylor polynomial
+// for e^r − 1 (truncation error below 1e-17), with fused multiply-adds throughout: about 1 ulp,
+// and the same bits on every machine and path, because fma rounds once by definition. The
+// scalar functions and the loops share the code, so a cell evaluated one unit at a time and a
+// cell evaluated a vector at a time agree to the bit.
+
+static inline double bits_to_double(uint64_t u) { double d; memcpy(&d, &u, sizeof d); return d; }
+static inline uint64_t double_to_bits(double d) { uint64_t u; memcpy(&u, &d, sizeof u); return u; }
+
+// e^r − 1 for |r| <= 0.3466.
+static inline double expm1_reduced(double r) {
+    double q = 1.0 / 6227020800.0;           // 1/13!
+    q = __builtin_fma(q, r, 1.0 / 479001600.0);  // 1/12!
+    q = __builtin_fma(q, r, 1.0 / 39916800.0);
+    q = __builtin_fma(q, r, 1.0 / 3628800.0);
+    q = __builtin_fma(q, r, 1.0 / 362880.0);
+    q = __builtin_fma(q, r, 1.0 / 40320.0);
+    q = __builtin_fma(q, r, 1.0 / 5040.0);
+    q = __builtin_fma(q, r, 1.0 / 720.0);
+    q = __builtin_fma(q, r, 1.0 / 120.0);
+    q = __builtin_fma(q, r, 1.0 / 24.0);
+    q = __builtin_fma(q, r, 1.0 / 6.0);
+    q = __builtin_fma(q, r, 0.5);
+    return __builtin_fma(q, r * r, r);
+}
+
+static const double LOG2E = 0x1.71547652b82fep0;
+static const double LN2_HI = 0x1.62e42fefa39efp-1;
+static const double LN2_LO = 0x1.abc9e3b39803fp-56;
+static const double SHIFTER = 0x1.8p52;  // adding it rounds to an integer held in the low bits
+
+// Splits x into k and r with x = k ln2 + r; k is returned as the bits of x·log2e + SHIFTER.
+static inline double reduce(double x, int64_t *k) {
+    double t = __builtin_fma(x, LOG2E, SHIFTER);
+    *k = (int64_t)(double_to_bits(t) - double_to_bits(SHIFTER));
+    double kd = t - SHIFTER;
+    double r = __builtin_fma(-kd, LN2_HI, x);
+    return __builtin_fma(-kd, LN2_LO, r);
+}
+
+static inline double pow2(int64_t k) { return bits_to_double((uint64_t)(k + 1023) << 52); }
+
+// e^x for x <= 0 (x >= −746 after clamping; e^x underflows to zero below that).
+static inline double exp_nonpositive(double x) {
+    x = x < -746.0 ? -746.0 : x;
+    int64_t k;
+    double r = reduce(x, &k);
+    double p = 1.0 + expm1_reduced(r);
+    int64_t k1 = k / 2, k2 = k - k1;  // two exact scalings, so subnormal results round once
+    return p * pow2(k1) * pow2(k2);
+}
+
+// σ(x) = 1 / (1 + e^−x) for x >= 0, e^x / (1 + e^x) below, so nothing overflows.
+static inline double sigmoid_one(double x) {
+    double e = exp_nonpositive(x < 0 ? x : -x);
+    double s = x < 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+    return x != x ? x : s;
+}
+
+// With e = e^(2|x|) − 1 and h = e/2, tanh |x| = h / (1 + h), evaluated as h − h · tanh|x| near
+// zero (the rounding of the quotient is scaled down by h there) and as 1 − 2 / (e + 2) from
+// |x| = 0.55 on, where the result is near 1. The sign of x is copied on, so tanh(−0) = −0.
+// Exactly ±1 from |x| = 20 on.
+static inline double tanh_one(double x) {
+    double u = 2.0 * __builtin_fabs(x);
+    u = u > 40.0 ? 40.0 : u;
+    int64_t k;
+    double r = reduce(u, &k);
+    double scale = pow2(k);
+    double e = __builtin_fma(scale, expm1_reduced(r), scale - 1.0);
+    double h = 0.5 * e, small = h / (1.0 + h);  // tanh = h / (1 + h) = h − h · tanh
+    double t = u < 1.1 ? __builtin_fma(-h, small, h) : 1.0 - 2.0 / (e + 2.0);
+    t = __builtin_copysign(t, x);
+    return x != x ? x : t;
+}
+
 #if RK_X86
-            if (use_avx2) micro_avx2(k, pa, pb + (size_t)jp * NR * k, acc);
-            else micro_generic(k, pa, pb + (size_t)jp * NR * k, acc);
-#else
-            (void)use_avx2;
-            micro_generic(k, pa, pb + (size_t)jp * NR * k, acc);
+RK_AVX2 static double sigmoid1_fma(double x) { return sigmoid_one(x); }
+RK_AVX2 static double tanh1_fma(double x) { return tanh_one(x); }
 #endif
-            for (int r = 0; r < rows; r++) {
-                double *crow = c + (size_t)(row0 + r) * ldc + col0;
-                for (int cc = 0; cc < cols; cc++) crow[cc] += alpha * acc[r * NR + cc];
-            }
-        }
+
+double rk_sigmoid1(double x) {
+#if RK_X86
+    if (rk_level() >= LEVEL_AVX2) return sigmoid1_fma(x);
+#endif
+    return sigmoid_one(x);
+}
+
+double rk_tanh1(double x) {
+#if RK_X86
+    if (rk_level() >= LEVEL_AVX2) return tanh1_fma(x);
+#endif
+    return tanh_one(x);
+}
+
+static void sigmoid_generic(int n, const double *restrict x, double *restrict y) { for (int i = 0; i < n; i++) y[i] = sigmoid_one(x[i]); }
+static void tanh_generic(int n, const double *restrict x, double *restrict y) { for (int i = 0; i < n; i++) y[i] = tanh_one(x[i]); }
+#if RK_X86
+RK_AVX2 static void sigmoid_avx2(int n, const double *restrict x, double *restrict y) { for (int i = 0; i < n; i++) y[i] = sigmoid_one(x[i]); }
+RK_AVX2 static void tanh_avx2(int n, const double *restrict x, double *restrict y) { for (int i = 0; i < n; i++) y[i] = tanh_one(x[i]); }
+RK_AVX512 static void sigmoid_avx512(int n, const double *restrict x, double *restrict y) { for (int i = 0; i < n; i++) y[i] = sigmoid_one(x[i]); }
+RK_AVX512 static void tanh_avx512(int n, const double *restrict x, double *restrict y) { for (int i = 0; i < n; i++) y[i] = tanh_one(x[i]); }
+#endif
+
+void rk_sigmoid(int n, const double *restrict x, double *restrict y) {
+#if RK_X86
+    switch (rk_level()) {
+    case LEVEL_AVX512: sigmoid_avx512(n, x, y); return;
+    case LEVEL_AVX2: sigmoid_avx2(n, x, y); return;
     }
-    free(pa);
-    free(pb);
+#endif
+    sigmoid_generic(n, x, y);
+}
+
+void rk_tanh(int n, const double *restrict x, double *restrict y) {
+#if RK_X86
+    switch (rk_level()) {
+    case LEVEL_AVX512: tanh_avx512(n, x, y); return;
+    case LEVEL_AVX2: tanh_avx2(n, x, y); return;
+    }
+#endif
+    tanh_generic(n, x, y);
 }
 
 // ---------------------------------------------------------------- largest magnitude
@@ -276,7 +726,7 @@ RK_AVX2 static double amax_avx2(int n, const double *x) {
 double rk_amax(int n, const double *x) {
     if (n <= 0) return 0;
 #if RK_X86
-    if (rk_has_avx2()) return amax_avx2(n, x);
+    if (rk_level() >= LEVEL_AVX2) return amax_avx2(n, x);
 #endif
     return amax_generic(n, x);
 }

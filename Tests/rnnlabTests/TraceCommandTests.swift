@@ -180,17 +180,20 @@ struct TraceExtensionTests {
     }
 }
 
-/// The portable kernel path (CPUs without AVX2) agrees with the vectorised one.
+/// Every kernel path (AVX-512, AVX2, portable C) agrees, and the second thread of the large
+/// matrix products changes no bits.
 @Suite("Kernel paths")
 struct KernelPathTests {
-    @Test func genericKernelsAgreeWithVectorisedOnes() throws {
+    /// An LSTM trace problem: (13, 23) exercises every kernel's remainder loops; (40, 300) is big
+    /// enough for the two-thread products (about 2 million multiply-adds) and crosses the
+    /// products' 256-step blocking, with sizes that fill no panel exactly.
+    static func problem(hidden H: Int, steps T: Int) throws -> URL {
         let dir = try CLI.scratch()
-        // A model big enough that every kernel's blocked and remainder loops run.
         var weights: [String] = []
         func matrix(_ r: Int, _ c: Int, _ seed: Int) -> String {
             "[" + (0..<r).map { i in "[" + (0..<c).map { j in String(format: "%.4f", 0.3 * sin(Double(seed * 131 + i * 17 + j * 7))) }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
         }
-        let X = 7, H = 13
+        let X = 7
         for (k, g) in ["f", "i", "c", "o"].enumerated() {
             weights.append("\"W_x\(g)\": \(matrix(H, X, k))")
             weights.append("\"W_h\(g)\": \(matrix(H, H, k + 10))")
@@ -199,26 +202,40 @@ struct KernelPathTests {
         weights.append("\"W_hy\": \(matrix(3, H, 30))")
         weights.append("\"b_y\": [0, 0, 0]")
         let model = "{\"cell\": \"lstm\", \"input_size\": \(X), \"hidden_size\": \(H), \"output_size\": 3, \"weights\": {\(weights.joined(separator: ","))}}"
-        let x = matrix(23, X, 40)
+        let x = matrix(T, X, 40)
         try Data(model.utf8).write(to: dir.appendingPathComponent("m.json"))
-        try Data("{\"x\": \(x), \"loss\": \"xent_all\", \"targets\": [\((0..<23).map { String($0 % 3) }.joined(separator: ","))]}".utf8)
+        try Data("{\"x\": \(x), \"loss\": \"xent_all\", \"targets\": [\((0..<T).map { String($0 % 3) }.joined(separator: ","))]}".utf8)
             .write(to: dir.appendingPathComponent("s.json"))
-        let fast = try CLI.run(["trace", "m.json", "s.json"], in: dir)
-        let generic = try CLI.run(["trace", "m.json", "s.json"], in: dir, environment: ["RNNLAB_KERNELS": "generic"])
-        #expect(fast.status == 0 && generic.status == 0, "\(fast.stderr) \(generic.stderr)")
-        func numbers(_ d: Data) throws -> [Double] {
-            func flat(_ a: Any) -> [Double] {
-                if let n = a as? NSNumber { return [n.doubleValue] }
-                if let arr = a as? [Any] { return arr.flatMap(flat) }
-                if let dict = a as? [String: Any] { return dict.keys.sorted().flatMap { flat(dict[$0]!) } }
-                return []
-            }
-            return flat(try JSONSerialization.jsonObject(with: d))
+        return dir
+    }
+
+    static func numbers(_ d: Data) throws -> [Double] {
+        func flat(_ a: Any) -> [Double] {
+            if let n = a as? NSNumber { return [n.doubleValue] }
+            if let arr = a as? [Any] { return arr.flatMap(flat) }
+            if let dict = a as? [String: Any] { return dict.keys.sorted().flatMap { flat(dict[$0]!) } }
+            return []
         }
-        let a = try numbers(fast.stdout), b = try numbers(generic.stdout)
-        #expect(a.count == b.count && a.count > 1000)
+        return flat(try JSONSerialization.jsonObject(with: d))
+    }
+
+    @Test(arguments: [(13, 23), (40, 300)])
+    func everyPathAgrees(hidden: Int, steps: Int) throws {
+        let dir = try Self.problem(hidden: hidden, steps: steps)
+        let fast = try CLI.run(["trace", "m.json", "s.json"], in: dir)
+        #expect(fast.status == 0, "\(fast.stderr)")
+        let a = try Self.numbers(fast.stdout)
+        #expect(a.count > 1000)
         let scale = a.map(abs).max() ?? 1
-        let worst = zip(a, b).map { abs($0 - $1) / max(abs($0), 1e-6 * scale) }.max() ?? 0
-        #expect(worst < 1e-10, "worst relative difference \(worst)")
+        for path in ["generic", "avx2"] {
+            let other = try CLI.run(["trace", "m.json", "s.json"], in: dir, environment: ["RNNLAB_KERNELS": path])
+            #expect(other.status == 0, "\(other.stderr)")
+            let b = try Self.numbers(other.stdout)
+            #expect(a.count == b.count)
+            let worst = zip(a, b).map { abs($0 - $1) / max(abs($0), 1e-6 * scale) }.max() ?? 0
+            #expect(worst < 1e-10, "\(path): worst relative difference \(worst)")
+        }
+        let oneThread = try CLI.run(["trace", "m.json", "s.json"], in: dir, environment: ["RNNLAB_THREADS": "1"])
+        #expect(oneThread.stdout == fast.stdout, "one thread and two give different bytes")
     }
 }

@@ -2,7 +2,8 @@
 // recurrences and the matrix-matrix products of the input projections and weight gradients.
 //
 // All matrices are row-major with an explicit row stride (ld). Every kernel accumulates in a
-// fixed order, so results are the same bytes on every run on the same machine.
+// fixed order, so results are the same bytes on every run on the same machine, however many
+// threads take part.
 #ifndef RNN_KERNELS_H
 #define RNN_KERNELS_H
 
@@ -25,8 +26,23 @@ void rk_gemm(int transA, int transB, int m, int n, int k, double alpha,
 /// max_i |x_i|, or NaN if any entry is NaN.
 double rk_amax(int n, const double *x);
 
-/// Which instruction set the kernels dispatched to: "avx2+fma" or "generic".
+/// y_i = σ(x_i) = 1 / (1 + e^(−x_i)) for n entries (y must not overlap x). About 1 ulp; the same bits on
+/// every machine and path, and the same as rk_sigmoid1.
+void rk_sigmoid(int n, const double *restrict x, double *restrict y);
+
+/// y_i = tanh(x_i) for n entries (y must not overlap x); the same bits as rk_tanh1.
+void rk_tanh(int n, const double *restrict x, double *restrict y);
+
+/// σ(x) and tanh(x) one value at a time.
+double rk_sigmoid1(double x);
+double rk_tanh1(double x);
+
+/// Which instruction set the kernels dispatched to: "avx512", "avx2+fma" or "generic"
+/// (RNNLAB_KERNELS=generic or =avx2 caps it).
 const char *rk_isa(void);
+
+/// How many threads the large matrix products use: 2, or 1 with RNNLAB_THREADS=1 or one core.
+int rk_threads(void);
 
 #ifdef __cplusplus
 }
