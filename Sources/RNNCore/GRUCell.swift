@@ -63,8 +63,9 @@ struct GRUCell: RecurrentCell {
             let pre = preBuf.baseAddress!, gates = gBuf.baseAddress!, h = hBuf.baseAddress!
             let aux = auxBuf.baseAddress!, rec = rBuf.baseAddress!
             perturbation?.apply(to: h, kind: .hidden, t: 0)
-            projectInputs(weights: weights, wx: wx, b: b, input: input, steps: T, into: pre)
+            let projection = inputProjection(weights: weights, input: input, steps: T, into: pre)
             for t in 1...T {
+                projection.wait(forStep: t)
                 let a = pre + (t - 1) * G, gt = gates + (t - 1) * G
                 let hPrev = h + (t - 1) * H, hNow = h + t * H, q = aux + (t - 1) * H
                 if let bh {
@@ -106,6 +107,7 @@ struct GRUCell: RecurrentCell {
                 }
                 perturbation?.apply(to: hNow, kind: .hidden, t: t)
             }
+            projection.finish()
         }}}}}}
     }
 
@@ -130,13 +132,46 @@ struct GRUCell: RecurrentCell {
             let whh = wAligned + 2 * H * H
             let dh = dhBuf.baseAddress!, dA = daBuf.baseAddress!, gates = gBuf.baseAddress!
             let h = hBuf.baseAddress!, aux = auxBuf.baseAddress!, s = sBuf.baseAddress!
+            let dAux = dAuxBuf.baseAddress  // nil unless reset_after
             (dh + H).update(from: dhExternal, count: T * H)
+            // The weight gradients, a chunk of steps at a time behind the recurrence.
+            let pipeline = GradientPipeline(steps: T, multiplyAdds: T * G * (H + spec.inputSize)) { rows in
+                let first = rows.lowerBound, k = rows.count
+                // dW_hz, dW_hr += Σ_t (da_z, da_r) h_{t-1}ᵀ
+                BLAS.gemm(
+                    transposeA: true, transposeB: false, m: 2 * H, n: H, k: k,
+                    a: dA + first * G, lda: G, b: h + first * H, ldb: H, beta: 1, c: grads + wh,
+                    ldc: H, oneThread: true)
+                if let bh, let dRh = dAux {
+                    // dW_hh += Σ_t dR_h h_{t-1}ᵀ;  db_h? += Σ_t (da_z, da_r, dR_h)
+                    BLAS.gemm(
+                        transposeA: true, transposeB: false, m: H, n: H, k: k,
+                        a: dRh + first * H, lda: H, b: h + first * H, ldb: H, beta: 1,
+                        c: grads + wh + 2 * H * H, ldc: H, oneThread: true)
+                    for t in rows {
+                        for j in 0..<H {
+                            grads[bh + j] += dA[t * G + j]
+                            grads[bh + H + j] += dA[t * G + H + j]
+                            grads[bh + 2 * H + j] += dRh[t * H + j]
+                        }
+                    }
+                } else {
+                    // dW_hh += Σ_t da_h (r_t ⊙ h_{t-1})ᵀ
+                    BLAS.gemm(
+                        transposeA: true, transposeB: false, m: H, n: H, k: k,
+                        a: dA + first * G + 2 * H, lda: G, b: aux + first * H, ldb: H, beta: 1,
+                        c: grads + wh + 2 * H * H, ldc: H, oneThread: true)
+                }
+                accumulateInputGradients(
+                    weights: weights, wx: wx, b: b, input: input, rows: rows, dPre: dA,
+                    grads: grads, dInput: dInput)
+            }
             for t in stride(from: T, through: 1, by: -1) {
                 let dht = dh + t * H, da = dA + (t - 1) * G, gt = gates + (t - 1) * G
                 let hPrev = h + (t - 1) * H, q = aux + (t - 1) * H
                 let flows = gradientFlows(into: t, truncation: truncation)
                 if resetAfter {
-                    let dRh = dAuxBuf.baseAddress! + (t - 1) * H
+                    let dRh = dAux! + (t - 1) * H
                     for j in 0..<H {
                         let z = gt[j], r = gt[H + j], hTilde = gt[2 * H + j]
                         // forward: h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃_t
@@ -179,34 +214,9 @@ struct GRUCell: RecurrentCell {
                             beta: 1, y: dPrev)
                     }
                 }
+                pipeline.completed(step: t)
             }
-            // dW_hz, dW_hr += Σ_t (da_z, da_r) h_{t-1}ᵀ
-            BLAS.gemm(
-                transposeA: true, transposeB: false, m: 2 * H, n: H, k: T,
-                a: dA, lda: G, b: h, ldb: H, beta: 1, c: grads + wh, ldc: H)
-            if let bh {
-                // dW_hh += Σ_t dR_h h_{t-1}ᵀ;  db_h? += Σ_t (da_z, da_r, dR_h)
-                let dRh = dAuxBuf.baseAddress!
-                BLAS.gemm(
-                    transposeA: true, transposeB: false, m: H, n: H, k: T,
-                    a: dRh, lda: H, b: h, ldb: H, beta: 1, c: grads + wh + 2 * H * H, ldc: H)
-                for t in 0..<T {
-                    for j in 0..<H {
-                        grads[bh + j] += dA[t * G + j]
-                        grads[bh + H + j] += dA[t * G + H + j]
-                        grads[bh + 2 * H + j] += dRh[t * H + j]
-                    }
-                }
-            } else {
-                // dW_hh += Σ_t da_h (r_t ⊙ h_{t-1})ᵀ
-                BLAS.gemm(
-                    transposeA: true, transposeB: false, m: H, n: H, k: T,
-                    a: dA + 2 * H, lda: G, b: aux, ldb: H, beta: 1, c: grads + wh + 2 * H * H,
-                    ldc: H)
-            }
-            accumulateInputGradients(
-                weights: weights, wx: wx, b: b, input: input, steps: T, dPre: dA, grads: grads,
-                dInput: dInput)
+            pipeline.finish()
         }}}}}}}}
     }
 

@@ -50,8 +50,9 @@ struct LSTMCell: RecurrentCell {
             let h = hBuf.baseAddress!, c = cBuf.baseAddress!, tanhC = tcBuf.baseAddress!
             perturbation?.apply(to: h, kind: .hidden, t: 0)
             perturbation?.apply(to: c, kind: .cell, t: 0)
-            projectInputs(weights: weights, wx: wx, b: b, input: input, steps: T, into: pre)
+            let projection = inputProjection(weights: weights, input: input, steps: T, into: pre)
             for t in 1...T {
+                projection.wait(forStep: t)
                 let a = pre + (t - 1) * G, gt = gates + (t - 1) * G
                 let hPrev = h + (t - 1) * H, cPrev = c + (t - 1) * H
                 let hNow = h + t * H, cNow = c + t * H, tc = tanhC + (t - 1) * H
@@ -74,6 +75,7 @@ struct LSTMCell: RecurrentCell {
                 for j in 0..<H { hNow[j] = gt[3 * H + j] * tc[j] }
                 perturbation?.apply(to: hNow, kind: .hidden, t: t)
             }
+            projection.finish()
         }}}}}}
     }
 
@@ -102,21 +104,31 @@ struct LSTMCell: RecurrentCell {
             let gates = gBuf.baseAddress!, h = hBuf.baseAddress!, c = cBuf.baseAddress!
             let tanhC = tcBuf.baseAddress!
             (dh + H).update(from: dhExternal, count: T * H)
+            // The weight gradients, a chunk of steps at a time behind the recurrence.
+            let pipeline = GradientPipeline(steps: T, multiplyAdds: T * G * (H + spec.inputSize)) { rows in
+                // dW_h += Σ_t da_t h_{t-1}ᵀ  (h_0 … h_{T-1} are rows 0 … T-1 of h)
+                BLAS.gemm(
+                    transposeA: true, transposeB: false, m: G, n: H, k: rows.count,
+                    a: dA + rows.lowerBound * G, lda: G, b: h + rows.lowerBound * H, ldb: H,
+                    beta: 1, c: grads + wh, ldc: H, oneThread: true)
+                accumulateInputGradients(
+                    weights: weights, wx: wx, b: b, input: input, rows: rows, dPre: dA,
+                    grads: grads, dInput: dInput)
+            }
             for t in stride(from: T, through: 1, by: -1) {
                 let dht = dh + t * H, dct = dc + t * H, da = dA + (t - 1) * G
                 let gt = gates + (t - 1) * G, cPrev = c + (t - 1) * H, tc = tanhC + (t - 1) * H
-                for j in 0..<H {
-                    let f = gt[j], i = gt[H + j], cTilde = gt[2 * H + j], o = gt[3 * H + j]
-                    // forward: h_t = o_t ⊙ tanh(c_t)  ⇒  dc_t = dc_t(from t+1) + dh_t ⊙ o_t ⊙ tanh′(c_t)
-                    let dcj = dcNext[j] + dht[j] * o * tanhDerivative(output: tc[j])
-                    dct[j] = dcj
-                    // forward: o_t = σ(a_o)  ⇒  da_o = dh_t ⊙ tanh(c_t) ⊙ σ′
-                    da[3 * H + j] = dht[j] * tc[j] * sigmoidDerivative(output: o)
-                    // forward: c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t
-                    da[j] = dcj * cPrev[j] * sigmoidDerivative(output: f)
-                    da[H + j] = dcj * cTilde * sigmoidDerivative(output: i)
-                    da[2 * H + j] = dcj * i * tanhDerivative(output: cTilde)
-                }
+                let f = gt, i = gt + H, cTilde = gt + 2 * H, o = gt + 3 * H
+                let daF = da, daI = da + H, daC = da + 2 * H, daO = da + 3 * H
+                // One equation per loop, so that each loop is a simple vector loop.
+                // forward: h_t = o_t ⊙ tanh(c_t)  ⇒  dc_t = dc_t(from t+1) + dh_t ⊙ o_t ⊙ tanh′(c_t)
+                for j in 0..<H { dct[j] = dcNext[j] + dht[j] * o[j] * tanhDerivative(output: tc[j]) }
+                // forward: o_t = σ(a_o)  ⇒  da_o = dh_t ⊙ tanh(c_t) ⊙ σ′
+                for j in 0..<H { daO[j] = dht[j] * tc[j] * sigmoidDerivative(output: o[j]) }
+                // forward: c_t = f_t ⊙ c_{t-1} + i_t ⊙ c̃_t
+                for j in 0..<H { daF[j] = dct[j] * cPrev[j] * sigmoidDerivative(output: f[j]) }
+                for j in 0..<H { daI[j] = dct[j] * cTilde[j] * sigmoidDerivative(output: i[j]) }
+                for j in 0..<H { daC[j] = dct[j] * i[j] * tanhDerivative(output: cTilde[j]) }
                 if let pf, let pi, let po {
                     // forward: a_f += p_f ⊙ c_{t-1} (likewise i, o)  ⇒  dp_f += da_f ⊙ c_{t-1}
                     let gpf = grads + p!, gpi = gpf + H, gpo = gpf + 2 * H
@@ -140,15 +152,11 @@ struct LSTMCell: RecurrentCell {
                 } else {
                     for j in 0..<H { dcNext[j] = 0 }
                 }
+                pipeline.completed(step: t)
             }
             // c_0 feeds only c_1 (and the peepholes of step 1): dc_0 is what flowed back from there.
             for j in 0..<H { dc[j] = dcNext[j] }
-            BLAS.gemm(
-                transposeA: true, transposeB: false, m: G, n: H, k: T,
-                a: dA, lda: G, b: h, ldb: H, beta: 1, c: grads + wh, ldc: H)
-            accumulateInputGradients(
-                weights: weights, wx: wx, b: b, input: input, steps: T, dPre: dA, grads: grads,
-                dInput: dInput)
+            pipeline.finish()
         }}}}}}}}}
     }
 

@@ -36,40 +36,57 @@ protocol RecurrentCell: Sendable {
 }
 
 extension RecurrentCell {
-    /// Fills pre-activations with b + W_x x_t for every step in one matrix product.
+    /// Fills the pre-activation rows `rows` (steps t − 1) with b + W_x x_t, as one matrix product.
     /// `wx` is the stacked (G·H × X) input matrix, `b` the stacked bias.
     func projectInputs(
         weights: UnsafePointer<Double>, wx: Int, b: Int, input: UnsafePointer<Double>,
-        steps T: Int, into pre: UnsafeMutablePointer<Double>
+        rows: Range<Int>, into pre: UnsafeMutablePointer<Double>
     ) {
-        let gw = spec.gateCount * spec.hiddenSize
-        for t in 0..<T { (pre + t * gw).update(from: weights + b, count: gw) }
+        let gw = spec.gateCount * spec.hiddenSize, X = spec.inputSize
+        for t in rows { (pre + t * gw).update(from: weights + b, count: gw) }
         BLAS.gemm(
-            transposeA: false, transposeB: true, m: T, n: gw, k: spec.inputSize,
-            a: input, lda: spec.inputSize, b: weights + wx, ldb: spec.inputSize,
-            beta: 1, c: pre, ldc: gw)
+            transposeA: false, transposeB: true, m: rows.count, n: gw, k: X,
+            a: input + rows.lowerBound * X, lda: X, b: weights + wx, ldb: X,
+            beta: 1, c: pre + rows.lowerBound * gw, ldc: gw, oneThread: true)
     }
 
-    /// The weight gradients every cell shares: dW_x += dPreᵀ X, db += Σ_t dPre_t, and
-    /// dL/dx = dPre W_x when the layer below needs it.
+    /// The input projections of a whole sequence, filled ahead of the forward recurrence
+    /// (see `InputProjection`); call `wait(forStep:)` before each step and `finish()` after.
+    func inputProjection(
+        weights: UnsafePointer<Double>, input: UnsafePointer<Double>, steps T: Int,
+        into pre: UnsafeMutablePointer<Double>
+    ) -> InputProjection {
+        InputProjection(
+            steps: T, multiplyAdds: T * spec.gateCount * spec.hiddenSize * spec.inputSize
+        ) { rows in
+            projectInputs(weights: weights, wx: wx, b: b, input: input, rows: rows, into: pre)
+        }
+    }
+
+    /// The weight gradients every cell shares, for the steps in `rows` (rows of dPre and of the
+    /// input, 0-based): dW_x += dPreᵀ X, db += Σ_t dPre_t, and dL/dx = dPre W_x when the layer
+    /// below needs it. Runs on one thread (it is itself the second thread of `GradientPipeline`).
     func accumulateInputGradients(
         weights: UnsafePointer<Double>, wx: Int, b: Int, input: UnsafePointer<Double>,
-        steps T: Int, dPre: UnsafePointer<Double>, grads: UnsafeMutablePointer<Double>,
+        rows: Range<Int>, dPre: UnsafePointer<Double>, grads: UnsafeMutablePointer<Double>,
         dInput: UnsafeMutablePointer<Double>?
     ) {
         let gw = spec.gateCount * spec.hiddenSize
-        let X = spec.inputSize
+        let X = spec.inputSize, first = rows.lowerBound
         BLAS.gemm(
-            transposeA: true, transposeB: false, m: gw, n: X, k: T,
-            a: dPre, lda: gw, b: input, ldb: X, beta: 1, c: grads + wx, ldc: X)
-        for t in 0..<T {
+            transposeA: true, transposeB: false, m: gw, n: X, k: rows.count,
+            a: dPre + first * gw, lda: gw, b: input + first * X, ldb: X, beta: 1, c: grads + wx,
+            ldc: X, oneThread: true)
+        let db = grads + b
+        for t in rows {
             let row = dPre + t * gw
-            for k in 0..<gw { grads[b + k] += row[k] }
+            for k in 0..<gw { db[k] += row[k] }
         }
         if let dInput {
             BLAS.gemm(
-                transposeA: false, transposeB: false, m: T, n: X, k: gw,
-                a: dPre, lda: gw, b: weights + wx, ldb: X, beta: 0, c: dInput, ldc: X)
+                transposeA: false, transposeB: false, m: rows.count, n: X, k: gw,
+                a: dPre + first * gw, lda: gw, b: weights + wx, ldb: X, beta: 0,
+                c: dInput + first * X, ldc: X, oneThread: true)
         }
     }
 

@@ -27,9 +27,10 @@ struct VanillaCell: RecurrentCell {
             record.h.withUnsafeMutableBufferPointer { hBuf in
                 let pre = preBuf.baseAddress!, h = hBuf.baseAddress!
                 perturbation?.apply(to: h, kind: .hidden, t: 0)
-                projectInputs(weights: weights, wx: wx, b: b, input: input, steps: T, into: pre)
+                let projection = inputProjection(weights: weights, input: input, steps: T, into: pre)
                 withAlignedCopy(of: weights + wh, count: H * H) { recurrent in
                 for t in 1...T {
+                    projection.wait(forStep: t)
                     let a = pre + (t - 1) * H, hPrev = h + (t - 1) * H, hNow = h + t * H
                     // a_t = (W_xh x_t + b_h) + W_hh h_{t-1}
                     BLAS.gemv(
@@ -43,6 +44,7 @@ struct VanillaCell: RecurrentCell {
                     }
                     perturbation?.apply(to: hNow, kind: .hidden, t: t)
                 }
+                projection.finish()
                 }
             }
         }
@@ -63,6 +65,18 @@ struct VanillaCell: RecurrentCell {
                         let dh = dhBuf.baseAddress!, dA = daBuf.baseAddress!
                         let h = hBuf.baseAddress!, pre = preBuf.baseAddress!
                         (dh + H).update(from: dhExternal, count: T * H)
+                        let pipeline = GradientPipeline(
+                            steps: T, multiplyAdds: T * H * (H + spec.inputSize)
+                        ) { rows in
+                            // dW_hh += Σ_t dL/da_t h_{t-1}ᵀ  (h_0 … h_{T-1} are rows 0 … T-1 of h)
+                            BLAS.gemm(
+                                transposeA: true, transposeB: false, m: H, n: H, k: rows.count,
+                                a: dA + rows.lowerBound * H, lda: H, b: h + rows.lowerBound * H,
+                                ldb: H, beta: 1, c: grads + wh, ldc: H, oneThread: true)
+                            accumulateInputGradients(
+                                weights: weights, wx: wx, b: b, input: input, rows: rows,
+                                dPre: dA, grads: grads, dInput: dInput)
+                        }
                         withAlignedCopy(of: weights + wh, count: H * H) { recurrent in
                         for t in stride(from: T, through: 1, by: -1) {
                             let dht = dh + t * H, da = dA + (t - 1) * H
@@ -77,15 +91,10 @@ struct VanillaCell: RecurrentCell {
                                     transpose: true, m: H, n: H, a: recurrent, lda: H, x: da,
                                     beta: 1, y: dht - H)
                             }
+                            pipeline.completed(step: t)
                         }
                         }
-                        // dW_hh += Σ_t dL/da_t h_{t-1}ᵀ  (h_0 … h_{T-1} are rows 0 … T-1 of h)
-                        BLAS.gemm(
-                            transposeA: true, transposeB: false, m: H, n: H, k: T,
-                            a: dA, lda: H, b: h, ldb: H, beta: 1, c: grads + wh, ldc: H)
-                        accumulateInputGradients(
-                            weights: weights, wx: wx, b: b, input: input, steps: T, dPre: dA,
-                            grads: grads, dInput: dInput)
+                        pipeline.finish()
                     }
                 }
             }

@@ -372,18 +372,25 @@ void rk_gemv_t(int m, int n, double alpha, const double *a, int lda, const doubl
 
 enum { KC = 256 };
 
-typedef void (*rk_micro)(int k, const double *pa, const double *pb, double *acc);
+// Each micro-kernel computes one MR x NR block of op(A) op(B) over k steps and adds alpha times
+// it into the rows x cols corner of C that exists (edge blocks are smaller).
+typedef void (*rk_micro)(int k, const double *pa, const double *pb, double *c, int ldc, double alpha,
+                         int rows, int cols);
 
-static void micro_generic(int k, const double *pa, const double *pb, double *acc) {
+static void micro_generic(int k, const double *pa, const double *pb, double *c, int ldc, double alpha,
+                          int rows, int cols) {
     enum { MR = 4, NR = 8 };
-    memset(acc, 0, sizeof(double) * MR * NR);
+    double acc[MR * NR] = {0};
     for (int p = 0; p < k; p++)
         for (int r = 0; r < MR; r++)
-            for (int c = 0; c < NR; c++) acc[r * NR + c] += pa[p * MR + r] * pb[p * NR + c];
+            for (int q = 0; q < NR; q++) acc[r * NR + q] += pa[p * MR + r] * pb[p * NR + q];
+    for (int r = 0; r < rows; r++)
+        for (int q = 0; q < cols; q++) c[(size_t)r * ldc + q] += alpha * acc[r * NR + q];
 }
 
 #if RK_X86
-RK_AVX2 static void micro_avx2(int k, const double *pa, const double *pb, double *acc) {
+RK_AVX2 static void micro_avx2(int k, const double *pa, const double *pb, double *c, int ldc, double alpha,
+                               int rows, int cols) {
     enum { MR = 4, NR = 8 };
     __m256d c00 = _mm256_setzero_pd(), c01 = _mm256_setzero_pd(), c10 = _mm256_setzero_pd(), c11 = _mm256_setzero_pd();
     __m256d c20 = _mm256_setzero_pd(), c21 = _mm256_setzero_pd(), c30 = _mm256_setzero_pd(), c31 = _mm256_setzero_pd();
@@ -396,14 +403,31 @@ RK_AVX2 static void micro_avx2(int k, const double *pa, const double *pb, double
         c20 = _mm256_fmadd_pd(a2, b0, c20); c21 = _mm256_fmadd_pd(a2, b1, c21);
         c30 = _mm256_fmadd_pd(a3, b0, c30); c31 = _mm256_fmadd_pd(a3, b1, c31);
     }
+    __m256d av = _mm256_set1_pd(alpha);
+    if (rows == MR && cols == NR) {
+        double *r0 = c, *r1 = c + ldc, *r2 = r1 + ldc, *r3 = r2 + ldc;
+        _mm256_storeu_pd(r0, _mm256_fmadd_pd(av, c00, _mm256_loadu_pd(r0)));
+        _mm256_storeu_pd(r0 + 4, _mm256_fmadd_pd(av, c01, _mm256_loadu_pd(r0 + 4)));
+        _mm256_storeu_pd(r1, _mm256_fmadd_pd(av, c10, _mm256_loadu_pd(r1)));
+        _mm256_storeu_pd(r1 + 4, _mm256_fmadd_pd(av, c11, _mm256_loadu_pd(r1 + 4)));
+        _mm256_storeu_pd(r2, _mm256_fmadd_pd(av, c20, _mm256_loadu_pd(r2)));
+        _mm256_storeu_pd(r2 + 4, _mm256_fmadd_pd(av, c21, _mm256_loadu_pd(r2 + 4)));
+        _mm256_storeu_pd(r3, _mm256_fmadd_pd(av, c30, _mm256_loadu_pd(r3)));
+        _mm256_storeu_pd(r3 + 4, _mm256_fmadd_pd(av, c31, _mm256_loadu_pd(r3 + 4)));
+        return;
+    }
+    double acc[MR * NR];
     _mm256_storeu_pd(acc, c00); _mm256_storeu_pd(acc + 4, c01);
     _mm256_storeu_pd(acc + 8, c10); _mm256_storeu_pd(acc + 12, c11);
     _mm256_storeu_pd(acc + 16, c20); _mm256_storeu_pd(acc + 20, c21);
     _mm256_storeu_pd(acc + 24, c30); _mm256_storeu_pd(acc + 28, c31);
+    for (int r = 0; r < rows; r++)
+        for (int q = 0; q < cols; q++) c[(size_t)r * ldc + q] = __builtin_fma(alpha, acc[r * NR + q], c[(size_t)r * ldc + q]);
 }
 
 // 8 x 16: sixteen accumulators, two loads of B and eight broadcasts of A per sixteen FMAs.
-RK_AVX512 static void micro_avx512(int k, const double *pa, const double *pb, double *acc) {
+RK_AVX512 static void micro_avx512(int k, const double *pa, const double *pb, double *c, int ldc, double alpha,
+                                   int rows, int cols) {
     enum { MR = 8, NR = 16 };
     __m512d c00 = _mm512_setzero_pd(), c01 = _mm512_setzero_pd(), c10 = _mm512_setzero_pd(), c11 = _mm512_setzero_pd();
     __m512d c20 = _mm512_setzero_pd(), c21 = _mm512_setzero_pd(), c30 = _mm512_setzero_pd(), c31 = _mm512_setzero_pd();
@@ -429,14 +453,19 @@ RK_AVX512 static void micro_avx512(int k, const double *pa, const double *pb, do
         a = _mm512_set1_pd(ap[7]);
         c70 = _mm512_fmadd_pd(a, b0, c70); c71 = _mm512_fmadd_pd(a, b1, c71);
     }
-    _mm512_storeu_pd(acc, c00); _mm512_storeu_pd(acc + 8, c01);
-    _mm512_storeu_pd(acc + 16, c10); _mm512_storeu_pd(acc + 24, c11);
-    _mm512_storeu_pd(acc + 32, c20); _mm512_storeu_pd(acc + 40, c21);
-    _mm512_storeu_pd(acc + 48, c30); _mm512_storeu_pd(acc + 56, c31);
-    _mm512_storeu_pd(acc + 64, c40); _mm512_storeu_pd(acc + 72, c41);
-    _mm512_storeu_pd(acc + 80, c50); _mm512_storeu_pd(acc + 88, c51);
-    _mm512_storeu_pd(acc + 96, c60); _mm512_storeu_pd(acc + 104, c61);
-    _mm512_storeu_pd(acc + 112, c70); _mm512_storeu_pd(acc + 120, c71);
+    // Add into C: the columns that exist are a mask, the rows that exist a count.
+    __mmask8 m0 = cols >= 8 ? (__mmask8)0xff : tail_mask(cols);
+    __mmask8 m1 = cols >= 16 ? (__mmask8)0xff : cols <= 8 ? (__mmask8)0 : tail_mask(cols - 8);
+    __m512d av = _mm512_set1_pd(alpha);
+#define RK_ADD_ROW(r, lo, hi)                                                                      \
+    if (rows > r) {                                                                                \
+        double *row = c + (size_t)(r) * ldc;                                                       \
+        _mm512_mask_storeu_pd(row, m0, _mm512_fmadd_pd(av, lo, _mm512_maskz_loadu_pd(m0, row)));     \
+        _mm512_mask_storeu_pd(row + 8, m1, _mm512_fmadd_pd(av, hi, _mm512_maskz_loadu_pd(m1, row + 8))); \
+    }
+    RK_ADD_ROW(0, c00, c01) RK_ADD_ROW(1, c10, c11) RK_ADD_ROW(2, c20, c21) RK_ADD_ROW(3, c30, c31)
+    RK_ADD_ROW(4, c40, c41) RK_ADD_ROW(5, c50, c51) RK_ADD_ROW(6, c60, c61) RK_ADD_ROW(7, c70, c71)
+#undef RK_ADD_ROW
 }
 #endif
 
@@ -525,7 +554,6 @@ static void gemm_share_run(void *arg) {
     double *pa = malloc(sizeof(double) * (size_t)apanels * mr * kblock);
     double *pb = malloc(sizeof(double) * (size_t)bpanels * nr * kblock);
     if (!pa || !pb) abort();  // out of memory: nothing sensible to do in a kernel
-    double acc[16 * 16];
     for (int p0 = 0; p0 < g->k; p0 += KC) {
         int kc = g->k - p0 < KC ? g->k - p0 : KC;
         pack_b(g, p0, kc, nr, pb);
@@ -534,11 +562,8 @@ static void gemm_share_run(void *arg) {
             int r0 = ip * mr, rcount = rows - r0 < mr ? rows - r0 : mr;
             for (int jp = 0; jp < bpanels; jp++) {
                 int c0 = jp * nr, ccount = g->n - c0 < nr ? g->n - c0 : nr;
-                micro(kc, pa + (size_t)ip * mr * kc, pb + (size_t)jp * nr * kc, acc);
-                for (int r = 0; r < rcount; r++) {
-                    double *crow = g->c + (size_t)(g->row0 + r0 + r) * g->ldc + c0;
-                    for (int cc = 0; cc < ccount; cc++) crow[cc] += g->alpha * acc[r * nr + cc];
-                }
+                micro(kc, pa + (size_t)ip * mr * kc, pb + (size_t)jp * nr * kc,
+                      g->c + (size_t)(g->row0 + r0) * g->ldc + c0, g->ldc, g->alpha, rcount, ccount);
             }
         }
     }
@@ -546,15 +571,15 @@ static void gemm_share_run(void *arg) {
     free(pb);
 }
 
-void rk_gemm(int transA, int transB, int m, int n, int k, double alpha,
-             const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc) {
+static void gemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
+                 const double *b, int ldb, double beta, double *c, int ldc, int may_share) {
     if (m <= 0 || n <= 0) return;
     for (int i = 0; i < m; i++) scale_vector(n, beta, c + (size_t)i * ldc);
     if (k <= 0 || alpha == 0.0) return;
     gemm_share whole = {transA, transB, m, n, k, alpha, a, b, lda, ldb, ldc, c, 0, m};
     // Two threads pay off from about a million multiply-adds (the helper wakes in tens of µs).
     int mr = rk_level() == LEVEL_AVX512 ? 8 : 4;
-    if ((double)m * n * k < 1e6 || m < 4 * mr) {
+    if (!may_share || (double)m * n * k < 1e6 || m < 4 * mr) {
         gemm_share_run(&whole);
         return;
     }
@@ -563,6 +588,16 @@ void rk_gemm(int transA, int transB, int m, int n, int k, double alpha,
     top.row1 = split;
     bottom.row0 = split;
     run_both(gemm_share_run, &top, &bottom);
+}
+
+void rk_gemm(int transA, int transB, int m, int n, int k, double alpha,
+             const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc) {
+    gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 1);
+}
+
+void rk_gemm_one_thread(int transA, int transB, int m, int n, int k, double alpha,
+                        const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc) {
+    gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0);
 }
 
 // ---------------------------------------------------------------- activations

@@ -239,3 +239,29 @@ struct KernelPathTests {
         #expect(oneThread.stdout == fast.stdout, "one thread and two give different bytes")
     }
 }
+
+/// The helper threads (products split in two, input projections computed ahead of the forward
+/// recurrence, weight gradients accumulated behind the backward one) change no bit of any
+/// recorded number or gradient, for every cell and for stacked layers.
+@Suite("Threads")
+struct ThreadTests {
+    static let configurations: [[String]] = [
+        ["--cell", "lstm"], ["--cell", "gru"], ["--cell", "gru", "--gru-variant", "reset_after"],
+        ["--cell", "rnn"], ["--cell", "lstm", "--layers", "2"],
+    ]
+
+    @Test(arguments: configurations)
+    func oneThreadAndTwoGiveTheSameBits(configuration: [String]) throws {
+        // Sizes past every threshold: T·G·(H+X) and T·G·X above 4 million, T above one chunk.
+        let args = ["bench", "--input", "60", "--hidden", "100", "--steps", "700", "--repeats", "1"] + configuration
+        func digest(_ environment: [String: String]) throws -> (digest: String, threads: Int) {
+            let run = try CLI.run(args, in: nil, environment: environment)
+            #expect(run.status == 0, "\(run.stderr)")
+            let object = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
+            return (object?["digest"] as? String ?? "", object?["threads"] as? Int ?? 0)
+        }
+        let two = try digest([:]), one = try digest(["RNNLAB_THREADS": "1"])
+        #expect(one.threads == 1)
+        #expect(!one.digest.isEmpty && one.digest == two.digest, "\(configuration): \(one.digest) vs \(two.digest)")
+    }
+}

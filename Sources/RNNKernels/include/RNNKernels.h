@@ -23,6 +23,10 @@ void rk_gemv_t(int m, int n, double alpha, const double *a, int lda, const doubl
 void rk_gemm(int transA, int transB, int m, int n, int k, double alpha,
              const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc);
 
+/// rk_gemm on the calling thread only (for callers that are themselves the second thread).
+void rk_gemm_one_thread(int transA, int transB, int m, int n, int k, double alpha,
+                        const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc);
+
 /// max_i |x_i|, or NaN if any entry is NaN.
 double rk_amax(int n, const double *x);
 
