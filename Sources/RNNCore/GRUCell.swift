@@ -117,9 +117,10 @@ struct GRUCell: RecurrentCell {
         grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 3 * H
-        record.dh = [Double](repeating: 0, count: (T + 1) * H)
-        record.dPreActivations = [Double](repeating: 0, count: T * G)
-        if resetAfter { record.dAux = [Double](repeating: 0, count: T * H) }
+        // Every entry is written below (dh_0 starts at zero and accumulates).
+        record.dh = [Double](unfilled: (T + 1) * H, zeroFirst: H)
+        record.dPreActivations = [Double](unfilled: T * G)
+        if resetAfter { record.dAux = [Double](unfilled: T * H) }
         var scratch = [Double](repeating: 0, count: G)
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
         record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in

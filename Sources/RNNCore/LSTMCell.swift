@@ -86,9 +86,10 @@ struct LSTMCell: RecurrentCell {
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 4 * H
         let pf = p.map { weights + $0 }, pi = pf.map { $0 + H }, po = pf.map { $0 + 2 * H }
-        record.dh = [Double](repeating: 0, count: (T + 1) * H)
-        record.dc = [Double](repeating: 0, count: (T + 1) * H)
-        record.dPreActivations = [Double](repeating: 0, count: T * G)
+        // Every entry is written below (dh_0 starts at zero and accumulates).
+        record.dh = [Double](unfilled: (T + 1) * H, zeroFirst: H)
+        record.dc = [Double](unfilled: (T + 1) * H)
+        record.dPreActivations = [Double](unfilled: T * G)
         var dcNextArray = [Double](repeating: 0, count: H)
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
         record.dc.withUnsafeMutableBufferPointer { dcBuf in

@@ -56,8 +56,9 @@ struct VanillaCell: RecurrentCell {
         grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, phi = spec.activation
-        record.dh = [Double](repeating: 0, count: (T + 1) * H)
-        record.dPreActivations = [Double](repeating: 0, count: T * H)
+        // Every entry is written below (dh_0 starts at zero and accumulates).
+        record.dh = [Double](unfilled: (T + 1) * H, zeroFirst: H)
+        record.dPreActivations = [Double](unfilled: T * H)
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
             record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in
                 record.h.withUnsafeBufferPointer { hBuf in
