@@ -576,6 +576,26 @@ static void gemm(int transA, int transB, int m, int n, int k, double alpha, cons
     if (m <= 0 || n <= 0) return;
     for (int i = 0; i < m; i++) scale_vector(n, beta, c + (size_t)i * ldc);
     if (k <= 0 || alpha == 0.0) return;
+    // Thin shapes (a network's readout with one output) are matrix-vector products or outer
+    // products; packing them into 16-wide panels would be mostly padding.
+    if (n == 1 && transB && ldc == 1) {  // c (m) += alpha op(A) b, b a contiguous row
+        if (transA) rk_gemv_t(k, m, alpha, a, lda, b, 1.0, c);
+        else rk_gemv_n(m, k, alpha, a, lda, b, 1.0, c);
+        return;
+    }
+    if (m == 1 && transA && lda == 1) {  // c (n) += alpha op(B)ᵀ a, a a contiguous column
+        if (transB) rk_gemv_n(n, k, alpha, b, ldb, a, 1.0, c);
+        else rk_gemv_t(k, n, alpha, b, ldb, a, 1.0, c);
+        return;
+    }
+    if (k == 1) {  // an outer product: c_ij += alpha a_i b_j
+        for (int i = 0; i < m; i++) {
+            double ai = alpha * a[transA ? i : (size_t)i * lda];
+            double *crow = c + (size_t)i * ldc;
+            for (int j = 0; j < n; j++) crow[j] += ai * b[transB ? (size_t)j * ldb : j];
+        }
+        return;
+    }
     gemm_share whole = {transA, transB, m, n, k, alpha, a, b, lda, ldb, ldc, c, 0, m};
     // Two threads pay off from about a million multiply-adds (the helper wakes in tens of µs).
     int mr = rk_level() == LEVEL_AVX512 ? 8 : 4;
@@ -672,8 +692,10 @@ static inline double tanh_one(double x) {
     double r = reduce(u, &k);
     double scale = pow2(k);
     double e = __builtin_fma(scale, expm1_reduced(r), scale - 1.0);
-    double h = 0.5 * e, small = h / (1.0 + h);  // tanh = h / (1 + h) = h − h · tanh
-    double t = u < 1.1 ? __builtin_fma(-h, small, h) : 1.0 - 2.0 / (e + 2.0);
+    double h = 0.5 * e;
+    int near_zero = u < 1.1;
+    double q = near_zero ? h / (1.0 + h) : 2.0 / (e + 2.0);  // one division, either form
+    double t = near_zero ? __builtin_fma(-h, q, h) : 1.0 - q;  // h − h·tanh, or 1 − 2/(e + 2)
     t = __builtin_copysign(t, x);
     return x != x ? x : t;
 }
