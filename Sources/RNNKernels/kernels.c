@@ -436,22 +436,15 @@ RK_AVX512 static void micro_avx512(int k, const double *pa, const double *pb, do
     for (int p = 0; p < k; p++) {
         const double *ap = pa + p * MR;
         __m512d b0 = _mm512_loadu_pd(pb + p * NR), b1 = _mm512_loadu_pd(pb + p * NR + 8);
-        __m512d a = _mm512_set1_pd(ap[0]);
-        c00 = _mm512_fmadd_pd(a, b0, c00); c01 = _mm512_fmadd_pd(a, b1, c01);
-        a = _mm512_set1_pd(ap[1]);
-        c10 = _mm512_fmadd_pd(a, b0, c10); c11 = _mm512_fmadd_pd(a, b1, c11);
-        a = _mm512_set1_pd(ap[2]);
-        c20 = _mm512_fmadd_pd(a, b0, c20); c21 = _mm512_fmadd_pd(a, b1, c21);
-        a = _mm512_set1_pd(ap[3]);
-        c30 = _mm512_fmadd_pd(a, b0, c30); c31 = _mm512_fmadd_pd(a, b1, c31);
-        a = _mm512_set1_pd(ap[4]);
-        c40 = _mm512_fmadd_pd(a, b0, c40); c41 = _mm512_fmadd_pd(a, b1, c41);
-        a = _mm512_set1_pd(ap[5]);
-        c50 = _mm512_fmadd_pd(a, b0, c50); c51 = _mm512_fmadd_pd(a, b1, c51);
-        a = _mm512_set1_pd(ap[6]);
-        c60 = _mm512_fmadd_pd(a, b0, c60); c61 = _mm512_fmadd_pd(a, b1, c61);
-        a = _mm512_set1_pd(ap[7]);
-        c70 = _mm512_fmadd_pd(a, b0, c70); c71 = _mm512_fmadd_pd(a, b1, c71);
+#define RK_FMA_ROW(r)                                                                              \
+    {                                                                                              \
+        __m512d a = _mm512_set1_pd(ap[r]);                                                         \
+        c##r##0 = _mm512_fmadd_pd(a, b0, c##r##0);                                                 \
+        c##r##1 = _mm512_fmadd_pd(a, b1, c##r##1);                                                 \
+    }
+        RK_FMA_ROW(0) RK_FMA_ROW(1) RK_FMA_ROW(2) RK_FMA_ROW(3)
+        RK_FMA_ROW(4) RK_FMA_ROW(5) RK_FMA_ROW(6) RK_FMA_ROW(7)
+#undef RK_FMA_ROW
     }
     // Add into C: the columns that exist are a mask, the rows that exist a count.
     __mmask8 m0 = cols >= 8 ? (__mmask8)0xff : tail_mask(cols);
