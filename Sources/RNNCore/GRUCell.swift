@@ -74,35 +74,32 @@ struct GRUCell: RecurrentCell {
                     BLAS.gemv(
                         transpose: false, m: G, n: H, a: wAligned, lda: H, x: hPrev,
                         beta: 1, y: rec)
+                    // z and r from their full pre-activations, a gate block at a time
+                    for j in 0..<(2 * H) { a[j] += rec[j] }
+                    Elementwise.sigmoid(2 * H, a, into: gt)
                     for j in 0..<H {
-                        let z = sigmoid(a[j] + rec[j]), r = sigmoid(a[H + j] + rec[H + j])
-                        a[j] += rec[j]
-                        a[H + j] += rec[H + j]
                         q[j] = rec[2 * H + j]
-                        a[2 * H + j] += r * q[j]
-                        let hTilde = hyperbolicTangent(a[2 * H + j])
-                        gt[j] = z
-                        gt[H + j] = r
-                        gt[2 * H + j] = hTilde
-                        hNow[j] = z * hPrev[j] + (1 - z) * hTilde
+                        a[2 * H + j] += gt[H + j] * q[j]
+                    }
+                    Elementwise.tanh(H, a + 2 * H, into: gt + 2 * H)
+                    for j in 0..<H {
+                        let z = gt[j]
+                        hNow[j] = z * hPrev[j] + (1 - z) * gt[2 * H + j]
                     }
                 } else {
                     BLAS.gemv(
                         transpose: false, m: 2 * H, n: H, a: wAligned, lda: H, x: hPrev,
                         beta: 1, y: a)
-                    for j in 0..<H {
-                        gt[j] = sigmoid(a[j])
-                        gt[H + j] = sigmoid(a[H + j])
-                        q[j] = gt[H + j] * hPrev[j]
-                    }
+                    Elementwise.sigmoid(2 * H, a, into: gt)  // z and r
+                    for j in 0..<H { q[j] = gt[H + j] * hPrev[j] }
                     // h̃_t = tanh(… + W_hh (r_t ⊙ h_{t-1}))
                     BLAS.gemv(
                         transpose: false, m: H, n: H, a: whh, lda: H, x: q, beta: 1,
                         y: a + 2 * H)
+                    Elementwise.tanh(H, a + 2 * H, into: gt + 2 * H)
                     for j in 0..<H {
-                        let z = gt[j], hTilde = hyperbolicTangent(a[2 * H + j])
-                        gt[2 * H + j] = hTilde
-                        hNow[j] = (1 - z) * hPrev[j] + z * hTilde
+                        let z = gt[j]
+                        hNow[j] = (1 - z) * hPrev[j] + z * gt[2 * H + j]
                     }
                 }
                 perturbation?.apply(to: hNow, kind: .hidden, t: t)

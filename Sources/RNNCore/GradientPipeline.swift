@@ -21,11 +21,12 @@ final class GradientPipeline: @unchecked Sendable {
 
     private let steps: Int
     private let work: (Range<Int>) -> Void
-    private let condition = NSCondition()
+    /// Only with a helper thread (a lock costs a few microseconds to make, and small jobs, such
+    /// as a lesson's training steps, come by the thousand).
+    private let condition: NSCondition?
     /// Every row ≥ `ready` has its da_t (rows are steps t − 1; the recurrence goes downwards).
     private var ready: Int
     private var done = false
-    private let parallel: Bool
 
     /// `work(rows)` adds the gradient contributions of rows (steps t − 1) `rows` to the weight
     /// gradients; it is called once per chunk, last chunk first. `multiplyAdds` is the size of
@@ -34,7 +35,8 @@ final class GradientPipeline: @unchecked Sendable {
         self.steps = steps
         self.work = work
         self.ready = steps
-        parallel = multiplyAdds >= Self.parallelThreshold && steps > Self.chunkSize && rk_threads() > 1
+        let parallel = multiplyAdds >= Self.parallelThreshold && steps > Self.chunkSize && rk_threads() > 1
+        condition = parallel ? NSCondition() : nil
         if parallel {
             let thread = Thread { [self] in self.runChunks() }
             thread.stackSize = 1 << 20
@@ -45,7 +47,7 @@ final class GradientPipeline: @unchecked Sendable {
     /// The recurrence has produced da_t for step t and every later step.
     @inline(__always)
     func completed(step t: Int) {
-        guard parallel, (t - 1) % Self.chunkSize == 0 else { return }
+        guard let condition, (t - 1) % Self.chunkSize == 0 else { return }
         condition.lock()
         ready = t - 1
         condition.signal()
@@ -55,7 +57,7 @@ final class GradientPipeline: @unchecked Sendable {
     /// Adds every chunk not yet added (all of them without a helper thread) and waits for the
     /// helper. After this the weight gradients are complete.
     func finish() {
-        guard parallel else {
+        guard let condition else {
             runChunksInOrder()
             return
         }
@@ -75,6 +77,7 @@ final class GradientPipeline: @unchecked Sendable {
     }
 
     private func runChunks() {
+        let condition = self.condition!
         for start in chunkStarts {
             condition.lock()
             while ready > start { condition.wait() }
@@ -96,19 +99,19 @@ final class GradientPipeline: @unchecked Sendable {
 final class InputProjection: @unchecked Sendable {
     private let steps: Int
     private let work: (Range<Int>) -> Void
-    private let condition = NSCondition()
+    private let condition: NSCondition?  // only with a helper thread
     /// Rows below `ready` are filled (guarded by `condition`); `known` is the caller's copy.
     private var ready = 0
     private var known = 0
     private var done = false
-    private let parallel: Bool
 
     /// `work(rows)` fills the pre-activation rows `rows`; `multiplyAdds` is the whole job's size.
     init(steps: Int, multiplyAdds: Int, work: @escaping (Range<Int>) -> Void) {
         self.steps = steps
         self.work = work
-        parallel = multiplyAdds >= GradientPipeline.parallelThreshold
+        let parallel = multiplyAdds >= GradientPipeline.parallelThreshold
             && steps > GradientPipeline.chunkSize && rk_threads() > 1
+        condition = parallel ? NSCondition() : nil
         if parallel {
             let thread = Thread { [self] in self.runChunks() }
             thread.stackSize = 1 << 20
@@ -122,7 +125,7 @@ final class InputProjection: @unchecked Sendable {
     /// Returns once the pre-activations of step t (row t − 1) are filled.
     @inline(__always)
     func wait(forStep t: Int) {
-        guard t > known else { return }
+        guard t > known, let condition else { return }
         condition.lock()
         while ready < t { condition.wait() }
         known = ready
@@ -131,13 +134,14 @@ final class InputProjection: @unchecked Sendable {
 
     /// Waits for the helper thread to end (every row is filled by then).
     func finish() {
-        guard parallel else { return }
+        guard let condition else { return }
         condition.lock()
         while !done { condition.wait() }
         condition.unlock()
     }
 
     private func runChunks() {
+        let condition = self.condition!
         let size = GradientPipeline.chunkSize
         for start in stride(from: 0, to: steps, by: size) {
             let end = min(start + size, steps)
