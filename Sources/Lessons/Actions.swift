@@ -405,12 +405,12 @@ enum Actions {
         let temperature = try o["temperature"]?.positiveDouble() ?? 1
         var rng = SplitMix64(seed: try seedOption(o) ?? state.seed(for: "sample:" + model.name))
         let V = data.vocabulary.count
-        // A one-layer, one-direction model carries its state forward, so each new symbol costs
-        // one step; otherwise (stacked layers) the whole prefix is run again each time.
+        // A one-direction model carries every layer's state forward, so each new symbol costs
+        // one step; a bidirectional one reads the whole prefix backwards too, so it runs again.
         let spec = model.network.spec
-        let incremental = spec.hiddenSizes.count == 1 && !spec.bidirectional
+        let incremental = !spec.bidirectional
         let Y = spec.outputSize
-        var state: (h: [Double], c: [Double]?)? = nil
+        var state: [(h: [Double], c: [Double]?)]? = nil  // per layer
         var pending = ids  // symbols not yet fed to the network
         for _ in 0..<length {
             var one = Dataset(name: "", task: "text", loss: .xentLast, inputSize: V, outputSize: V)
@@ -418,14 +418,18 @@ enum Actions {
             one.targets = [.classes([0])]
             var sample = one.sample(0, for: model.network)
             if incremental, let state {
-                sample.h0 = state.h
-                sample.c0 = state.c
+                sample.h0 = state[0].h
+                sample.c0 = state[0].c
+                sample.upperH0 = state.dropFirst().map(\.h)
+                sample.upperC0 = spec.cell == .lstm ? state.dropFirst().map { $0.c ?? [] } : nil
             }
             let record = model.network.forward(parameters: model.parameters, sample: sample)
             let steps = record.steps
             if incremental {
-                let r = record.layers[0][0]
-                state = (Array(r.hidden(at: steps)), r.spec.hasCellState ? Array(r.cell(at: steps)) : nil)
+                state = record.layers.map { layer in
+                    let r = layer[0]
+                    return (Array(r.hidden(at: steps)), r.spec.hasCellState ? Array(r.cell(at: steps)) : nil)
+                }
             }
             let logits = record.y[((steps - 1) * Y)..<(steps * Y)].map { $0 / temperature }
             let top = logits.max() ?? 0

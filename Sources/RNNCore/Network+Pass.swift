@@ -16,9 +16,11 @@ extension Network {
                 var layerRecords: [CellRecord] = []
                 for (d, cell) in cells.enumerated() {
                     var record = CellRecord(spec: cell.spec, steps: T)
-                    if l == 0 && d == 0 {
-                        if let h0 = sample.h0 { record.h.replaceSubrange(0..<h0.count, with: h0) }
-                        if let c0 = sample.c0 { record.c.replaceSubrange(0..<c0.count, with: c0) }
+                    if d == 0 {
+                        let h0 = l == 0 ? sample.h0 : sample.upperH0?[l - 1]
+                        let c0 = l == 0 ? sample.c0 : sample.upperC0?[l - 1]
+                        if let h0 { record.h.replaceSubrange(0..<h0.count, with: h0) }
+                        if let c0 { record.c.replaceSubrange(0..<c0.count, with: c0) }
                     }
                     let nudge = perturbation.flatMap {
                         $0.layer == l && $0.reversed == (d == 1) ? $0 : nil

@@ -103,6 +103,11 @@ public struct Sample: Sendable {
     /// Initial states of the first layer's forward cell (zeros when nil).
     public var h0: [Double]?
     public var c0: [Double]?
+    /// Initial states of the forward cells of layers 2, 3, …: entry k is layer k + 2's (zeros
+    /// when nil). With `h0` and `c0` they let a stacked model go on from where an earlier run
+    /// stopped, as sampling one symbol at a time does.
+    public var upperH0: [[Double]]?
+    public var upperC0: [[Double]]?
     public var loss: LossKind
     public var targets: Targets
 
