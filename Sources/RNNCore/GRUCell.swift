@@ -133,19 +133,19 @@ struct GRUCell: RecurrentCell {
             let dAux = dAuxBuf.baseAddress  // nil unless reset_after
             (dh + H).update(from: dhExternal, count: T * H)
             // The weight gradients, a chunk of steps at a time behind the recurrence.
-            let pipeline = GradientPipeline(steps: T, multiplyAdds: T * G * (H + spec.inputSize)) { rows in
+            let pipeline = GradientPipeline(steps: T, multiplyAdds: T * G * (H + spec.inputSize)) { rows, oneThread in
                 let first = rows.lowerBound, k = rows.count
                 // dW_hz, dW_hr += Σ_t (da_z, da_r) h_{t-1}ᵀ
                 BLAS.gemm(
                     transposeA: true, transposeB: false, m: 2 * H, n: H, k: k,
                     a: dA + first * G, lda: G, b: h + first * H, ldb: H, beta: 1, c: grads + wh,
-                    ldc: H, oneThread: true)
+                    ldc: H, oneThread: oneThread)
                 if let bh, let dRh = dAux {
                     // dW_hh += Σ_t dR_h h_{t-1}ᵀ;  db_h? += Σ_t (da_z, da_r, dR_h)
                     BLAS.gemm(
                         transposeA: true, transposeB: false, m: H, n: H, k: k,
                         a: dRh + first * H, lda: H, b: h + first * H, ldb: H, beta: 1,
-                        c: grads + wh + 2 * H * H, ldc: H, oneThread: true)
+                        c: grads + wh + 2 * H * H, ldc: H, oneThread: oneThread)
                     for t in rows {
                         for j in 0..<H {
                             grads[bh + j] += dA[t * G + j]
@@ -158,11 +158,11 @@ struct GRUCell: RecurrentCell {
                     BLAS.gemm(
                         transposeA: true, transposeB: false, m: H, n: H, k: k,
                         a: dA + first * G + 2 * H, lda: G, b: aux + first * H, ldb: H, beta: 1,
-                        c: grads + wh + 2 * H * H, ldc: H, oneThread: true)
+                        c: grads + wh + 2 * H * H, ldc: H, oneThread: oneThread)
                 }
                 accumulateInputGradients(
                     weights: weights, wx: wx, b: b, input: input, rows: rows, dPre: dA,
-                    grads: grads, dInput: dInput)
+                    grads: grads, dInput: dInput, oneThread: oneThread)
             }
             for t in stride(from: T, through: 1, by: -1) {
                 let dht = dh + t * H, da = dA + (t - 1) * G, gt = gates + (t - 1) * G

@@ -20,7 +20,7 @@ final class GradientPipeline: @unchecked Sendable {
     static let parallelThreshold = 4_000_000
 
     private let steps: Int
-    private let work: (Range<Int>) -> Void
+    private let work: (Range<Int>, _ oneThread: Bool) -> Void
     /// Only with a helper thread (a lock costs a few microseconds to make, and small jobs, such
     /// as a lesson's training steps, come by the thousand).
     private let condition: NSCondition?
@@ -28,10 +28,11 @@ final class GradientPipeline: @unchecked Sendable {
     private var ready: Int
     private var done = false
 
-    /// `work(rows)` adds the gradient contributions of rows (steps t − 1) `rows` to the weight
-    /// gradients; it is called once per chunk, last chunk first. `multiplyAdds` is the size of
-    /// the whole job, to decide whether a second thread pays.
-    init(steps: Int, multiplyAdds: Int, work: @escaping (Range<Int>) -> Void) {
+    /// `work(rows, oneThread)` adds the gradient contributions of rows (steps t − 1) `rows` to
+    /// the weight gradients; it is called once per chunk, last chunk first, with `oneThread` true
+    /// on the helper thread (its products must not ask for another). `multiplyAdds` is the size
+    /// of the whole job, to decide whether a helper thread pays.
+    init(steps: Int, multiplyAdds: Int, work: @escaping (Range<Int>, _ oneThread: Bool) -> Void) {
         self.steps = steps
         self.work = work
         self.ready = steps
@@ -73,7 +74,7 @@ final class GradientPipeline: @unchecked Sendable {
     }
 
     private func runChunksInOrder() {
-        for start in chunkStarts { work(start..<min(start + Self.chunkSize, steps)) }
+        for start in chunkStarts { work(start..<min(start + Self.chunkSize, steps), false) }
     }
 
     private func runChunks() {
@@ -82,7 +83,7 @@ final class GradientPipeline: @unchecked Sendable {
             condition.lock()
             while ready > start { condition.wait() }
             condition.unlock()
-            work(start..<min(start + Self.chunkSize, steps))
+            work(start..<min(start + Self.chunkSize, steps), true)
         }
         condition.lock()
         done = true
@@ -98,15 +99,16 @@ final class GradientPipeline: @unchecked Sendable {
 /// numbers are the same bits.
 final class InputProjection: @unchecked Sendable {
     private let steps: Int
-    private let work: (Range<Int>) -> Void
+    private let work: (Range<Int>, _ oneThread: Bool) -> Void
     private let condition: NSCondition?  // only with a helper thread
     /// Rows below `ready` are filled (guarded by `condition`); `known` is the caller's copy.
     private var ready = 0
     private var known = 0
     private var done = false
 
-    /// `work(rows)` fills the pre-activation rows `rows`; `multiplyAdds` is the whole job's size.
-    init(steps: Int, multiplyAdds: Int, work: @escaping (Range<Int>) -> Void) {
+    /// `work(rows, oneThread)` fills the pre-activation rows `rows` (`oneThread` on the helper
+    /// thread); `multiplyAdds` is the whole job's size.
+    init(steps: Int, multiplyAdds: Int, work: @escaping (Range<Int>, _ oneThread: Bool) -> Void) {
         self.steps = steps
         self.work = work
         let parallel = multiplyAdds >= GradientPipeline.parallelThreshold
@@ -117,7 +119,7 @@ final class InputProjection: @unchecked Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         } else {
-            work(0..<steps)
+            work(0..<steps, false)
             known = steps
         }
     }
@@ -145,7 +147,7 @@ final class InputProjection: @unchecked Sendable {
         let size = GradientPipeline.chunkSize
         for start in stride(from: 0, to: steps, by: size) {
             let end = min(start + size, steps)
-            work(start..<end)
+            work(start..<end, true)
             condition.lock()
             ready = end
             condition.signal()

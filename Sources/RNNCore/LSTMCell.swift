@@ -106,15 +106,15 @@ struct LSTMCell: RecurrentCell {
             let tanhC = tcBuf.baseAddress!
             (dh + H).update(from: dhExternal, count: T * H)
             // The weight gradients, a chunk of steps at a time behind the recurrence.
-            let pipeline = GradientPipeline(steps: T, multiplyAdds: T * G * (H + spec.inputSize)) { rows in
+            let pipeline = GradientPipeline(steps: T, multiplyAdds: T * G * (H + spec.inputSize)) { rows, oneThread in
                 // dW_h += Σ_t da_t h_{t-1}ᵀ  (h_0 … h_{T-1} are rows 0 … T-1 of h)
                 BLAS.gemm(
                     transposeA: true, transposeB: false, m: G, n: H, k: rows.count,
                     a: dA + rows.lowerBound * G, lda: G, b: h + rows.lowerBound * H, ldb: H,
-                    beta: 1, c: grads + wh, ldc: H, oneThread: true)
+                    beta: 1, c: grads + wh, ldc: H, oneThread: oneThread)
                 accumulateInputGradients(
                     weights: weights, wx: wx, b: b, input: input, rows: rows, dPre: dA,
-                    grads: grads, dInput: dInput)
+                    grads: grads, dInput: dInput, oneThread: oneThread)
             }
             for t in stride(from: T, through: 1, by: -1) {
                 let dht = dh + t * H, dct = dc + t * H, da = dA + (t - 1) * G

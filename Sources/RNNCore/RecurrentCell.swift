@@ -40,14 +40,14 @@ extension RecurrentCell {
     /// `wx` is the stacked (G·H × X) input matrix, `b` the stacked bias.
     func projectInputs(
         weights: UnsafePointer<Double>, wx: Int, b: Int, input: UnsafePointer<Double>,
-        rows: Range<Int>, into pre: UnsafeMutablePointer<Double>
+        rows: Range<Int>, into pre: UnsafeMutablePointer<Double>, oneThread: Bool
     ) {
         let gw = spec.gateCount * spec.hiddenSize, X = spec.inputSize
         for t in rows { (pre + t * gw).update(from: weights + b, count: gw) }
         BLAS.gemm(
             transposeA: false, transposeB: true, m: rows.count, n: gw, k: X,
             a: input + rows.lowerBound * X, lda: X, b: weights + wx, ldb: X,
-            beta: 1, c: pre + rows.lowerBound * gw, ldc: gw, oneThread: true)
+            beta: 1, c: pre + rows.lowerBound * gw, ldc: gw, oneThread: oneThread)
     }
 
     /// The input projections of a whole sequence, filled ahead of the forward recurrence
@@ -58,25 +58,27 @@ extension RecurrentCell {
     ) -> InputProjection {
         InputProjection(
             steps: T, multiplyAdds: T * spec.gateCount * spec.hiddenSize * spec.inputSize
-        ) { rows in
-            projectInputs(weights: weights, wx: wx, b: b, input: input, rows: rows, into: pre)
+        ) { rows, oneThread in
+            projectInputs(
+                weights: weights, wx: wx, b: b, input: input, rows: rows, into: pre,
+                oneThread: oneThread)
         }
     }
 
     /// The weight gradients every cell shares, for the steps in `rows` (rows of dPre and of the
     /// input, 0-based): dW_x += dPreᵀ X, db += Σ_t dPre_t, and dL/dx = dPre W_x when the layer
-    /// below needs it. Runs on one thread (it is itself the second thread of `GradientPipeline`).
+    /// below needs it. `oneThread` when it runs on `GradientPipeline`'s helper thread.
     func accumulateInputGradients(
         weights: UnsafePointer<Double>, wx: Int, b: Int, input: UnsafePointer<Double>,
         rows: Range<Int>, dPre: UnsafePointer<Double>, grads: UnsafeMutablePointer<Double>,
-        dInput: UnsafeMutablePointer<Double>?
+        dInput: UnsafeMutablePointer<Double>?, oneThread: Bool
     ) {
         let gw = spec.gateCount * spec.hiddenSize
         let X = spec.inputSize, first = rows.lowerBound
         BLAS.gemm(
             transposeA: true, transposeB: false, m: gw, n: X, k: rows.count,
             a: dPre + first * gw, lda: gw, b: input + first * X, ldb: X, beta: 1, c: grads + wx,
-            ldc: X, oneThread: true)
+            ldc: X, oneThread: oneThread)
         let db = grads + b
         for t in rows {
             let row = dPre + t * gw
@@ -86,7 +88,7 @@ extension RecurrentCell {
             BLAS.gemm(
                 transposeA: false, transposeB: false, m: rows.count, n: X, k: gw,
                 a: dPre + first * gw, lda: gw, b: weights + wx, ldb: X, beta: 0,
-                c: dInput + first * X, ldc: X, oneThread: true)
+                c: dInput + first * X, ldc: X, oneThread: oneThread)
         }
     }
 

@@ -68,15 +68,15 @@ struct VanillaCell: RecurrentCell {
                         (dh + H).update(from: dhExternal, count: T * H)
                         let pipeline = GradientPipeline(
                             steps: T, multiplyAdds: T * H * (H + spec.inputSize)
-                        ) { rows in
+                        ) { rows, oneThread in
                             // dW_hh += Σ_t dL/da_t h_{t-1}ᵀ  (h_0 … h_{T-1} are rows 0 … T-1 of h)
                             BLAS.gemm(
                                 transposeA: true, transposeB: false, m: H, n: H, k: rows.count,
                                 a: dA + rows.lowerBound * H, lda: H, b: h + rows.lowerBound * H,
-                                ldb: H, beta: 1, c: grads + wh, ldc: H, oneThread: true)
+                                ldb: H, beta: 1, c: grads + wh, ldc: H, oneThread: oneThread)
                             accumulateInputGradients(
                                 weights: weights, wx: wx, b: b, input: input, rows: rows,
-                                dPre: dA, grads: grads, dInput: dInput)
+                                dPre: dA, grads: grads, dInput: dInput, oneThread: oneThread)
                         }
                         withAlignedCopy(of: weights + wh, count: H * H) { recurrent in
                         for t in stride(from: T, through: 1, by: -1) {
