@@ -22,6 +22,19 @@ enum Elementwise {
     static func tanh(_ n: Int, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         rk_tanh(Int32(n), x, y)
     }
+
+    /// σ and tanh through the portable C path, whatever this CPU has (tests compare the paths).
+    static func portable(_ x: [Double]) -> (sigma: [Double], tanh: [Double]) {
+        var s = [Double](repeating: 0, count: x.count), t = s
+        x.withUnsafeBufferPointer { xb in
+            s.withUnsafeMutableBufferPointer { sb in
+                t.withUnsafeMutableBufferPointer { tb in
+                    rk_activations_portable(Int32(x.count), xb.baseAddress!, sb.baseAddress!, tb.baseAddress!)
+                }
+            }
+        }
+        return (s, t)
+    }
 }
 
 /// σ′ taken from the forward output, as autodiff frameworks do: σ′ = σ(1 − σ).

@@ -721,6 +721,11 @@ RK_AVX512 static void sigmoid_avx512(int n, const double *restrict x, double *re
 RK_AVX512 static void tanh_avx512(int n, const double *restrict x, double *restrict y) { for (int i = 0; i < n; i++) y[i] = tanh_one(x[i]); }
 #endif
 
+void rk_activations_portable(int n, const double *restrict x, double *restrict sigma, double *restrict tanh_x) {
+    sigmoid_generic(n, x, sigma);
+    tanh_generic(n, x, tanh_x);
+}
+
 void rk_sigmoid(int n, const double *restrict x, double *restrict y) {
 #if RK_X86
     switch (rk_level()) {

@@ -127,6 +127,10 @@ struct KernelTests {
         }
         #expect(zip(xs, vs).allSatisfy { sigmoid($0).bitPattern == $1.bitPattern })
         #expect(zip(xs, vt).allSatisfy { hyperbolicTangent($0).bitPattern == $1.bitPattern })
+        // And the portable C path (CPUs without AVX2, other architectures) gives the same bits.
+        let portable = Elementwise.portable(xs)
+        #expect(zip(portable.sigma, vs).allSatisfy { $0.bitPattern == $1.bitPattern })
+        #expect(zip(portable.tanh, vt).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 
     @Test func sigmoidAndTanhAtTheEdges() {
