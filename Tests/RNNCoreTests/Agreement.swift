@@ -31,6 +31,8 @@ func expectAgreement(
 /// Flattens nested JSON arrays of numbers (and the strings "Infinity", "-Infinity", "NaN").
 func flatNumbers(_ any: Any?) -> [Double] {
     switch any {
+    case let d as Double: return [d]
+    case let i as Int: return [Double(i)]
     case let n as NSNumber: return [n.doubleValue]
     case let s as String:
         switch s {
@@ -43,6 +45,22 @@ func flatNumbers(_ any: Any?) -> [Double] {
     }
 }
 
+/// A JSON object as Swift values (numbers as Double, or Int when written as integers), read with
+/// rnnlab's own reader: Foundation's JSONSerialization on Linux misreads about half of all
+/// shortest-form doubles by one ulp.
 func jsonObject(_ bytes: [UInt8]) throws -> [String: Any] {
-    try #require(JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+    func value(_ node: JSONNode) -> Any {
+        switch node.value {
+        case .null: return NSNull()
+        case .bool(let b): return b
+        case .number(let d, let text):
+            if !text.contains(where: { ".eE".contains($0) }), let i = Int(text) { return i }
+            return d
+        case .string(let s): return s
+        case .array(let items): return items.map(value)
+        case .object(let pairs):
+            return Dictionary(pairs.map { ($0.key, value($0.value)) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+    return try #require(value(try JSONReader.parse(bytes)) as? [String: Any])
 }

@@ -68,6 +68,9 @@ struct ReferenceTests {
         expectAgreement(
             flatNumbers(expected["jacobian_norms"]), flatNumbers(actual["jacobian_norms"]),
             "\(name) jacobian_norms", relativeOnly: true)
+        // Not vacuous: the numbers were read as numbers.
+        #expect(flatNumbers(expected["jacobian_norms"]).count == ef.count + 1)
+        #expect(!flatNumbers(ef.first?["h"]).isEmpty && !flatNumbers(eb.first?["dh"]).isEmpty)
         let eGrads = try #require(expected["grads"] as? [String: Any])
         let aGrads = try #require(actual["grads"] as? [String: Any])
         #expect(Set(eGrads.keys) == Set(aGrads.keys))
