@@ -1,18 +1,15 @@
 import RNNKernels
 
-/// The logistic sigmoid σ(a) = 1 / (1 + e^(−a)), evaluated without overflow for large |a|.
-///
-/// σ and tanh come from the kernels (Sources/RNNKernels): about 1 ulp, the same bits on every
-/// machine, and the same bits one value at a time as a whole vector at a time (`Elementwise`).
-@inline(__always)
-func sigmoid(_ a: Double) -> Double { rk_sigmoid1(a) }
-
-/// tanh(a), the same function the vector form computes.
-@inline(__always)
-func hyperbolicTangent(_ a: Double) -> Double { rk_tanh1(a) }
-
-/// σ and tanh over a run of values (a whole gate block of one step).
+/// σ(a) = 1 / (1 + e^(−a)) and tanh(a), from the kernels (Sources/RNNKernels): within 2 ulp of
+/// the true values, without overflow for large |a|, and the same bits on every machine, one
+/// value at a time or a whole gate block at a time.
 enum Elementwise {
+    @inline(__always)
+    static func sigmoid(_ a: Double) -> Double { rk_sigmoid1(a) }
+
+    @inline(__always)
+    static func tanh(_ a: Double) -> Double { rk_tanh1(a) }
+
     @inline(__always)
     static func sigmoid(_ n: Int, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         rk_sigmoid(Int32(n), x, y)
@@ -54,7 +51,7 @@ public enum Activation: String, Sendable, CaseIterable {
     @inline(__always)
     func apply(_ a: Double) -> Double {
         switch self {
-        case .tanh: return hyperbolicTangent(a)
+        case .tanh: return Elementwise.tanh(a)
         case .relu: return a > 0 ? a : 0
         case .linear: return a
         }

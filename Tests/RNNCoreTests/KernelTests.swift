@@ -113,8 +113,8 @@ struct KernelTests {
         #expect(rows.count == 3000)
         var worstSigmoid = 0.0, worstTanh = 0.0
         for row in rows {
-            worstSigmoid = max(worstSigmoid, Self.ulps(sigmoid(row[0]), row[1]))
-            worstTanh = max(worstTanh, Self.ulps(hyperbolicTangent(row[0]), row[2]))
+            worstSigmoid = max(worstSigmoid, Self.ulps(Elementwise.sigmoid(row[0]), row[1]))
+            worstTanh = max(worstTanh, Self.ulps(Elementwise.tanh(row[0]), row[2]))
         }
         #expect(worstSigmoid <= 2, "σ: \(worstSigmoid) ulp")
         #expect(worstTanh <= 2, "tanh: \(worstTanh) ulp")
@@ -125,8 +125,8 @@ struct KernelTests {
             vs.withUnsafeMutableBufferPointer { Elementwise.sigmoid(xs.count, x.baseAddress!, into: $0.baseAddress!) }
             vt.withUnsafeMutableBufferPointer { Elementwise.tanh(xs.count, x.baseAddress!, into: $0.baseAddress!) }
         }
-        #expect(zip(xs, vs).allSatisfy { sigmoid($0).bitPattern == $1.bitPattern })
-        #expect(zip(xs, vt).allSatisfy { hyperbolicTangent($0).bitPattern == $1.bitPattern })
+        #expect(zip(xs, vs).allSatisfy { Elementwise.sigmoid($0).bitPattern == $1.bitPattern })
+        #expect(zip(xs, vt).allSatisfy { Elementwise.tanh($0).bitPattern == $1.bitPattern })
         // And the portable C path (CPUs without AVX2, other architectures) gives the same bits.
         let portable = Elementwise.portable(xs)
         #expect(zip(portable.sigma, vs).allSatisfy { $0.bitPattern == $1.bitPattern })
@@ -134,24 +134,24 @@ struct KernelTests {
     }
 
     @Test func sigmoidAndTanhAtTheEdges() {
-        #expect(sigmoid(0) == 0.5)
-        #expect(sigmoid(.infinity) == 1 && sigmoid(-.infinity) == 0)
-        #expect(sigmoid(40) == 1 && sigmoid(-800) == 0)
-        #expect(sigmoid(-700) > 0 && Self.ulps(sigmoid(-700), exp(-700)) <= 2)  // no overflow to 0
-        #expect(sigmoid(-740) > 0 && sigmoid(-740) < 1e-320)  // gradual underflow
-        #expect(sigmoid(.nan).isNaN && hyperbolicTangent(.nan).isNaN)
-        #expect(hyperbolicTangent(0).bitPattern == (0.0).bitPattern)
-        #expect(hyperbolicTangent(-0.0).bitPattern == (-0.0).bitPattern)
-        #expect(hyperbolicTangent(.infinity) == 1 && hyperbolicTangent(-.infinity) == -1)
-        #expect(hyperbolicTangent(20) == 1 && hyperbolicTangent(-19.5) == -tanh(19.5))
-        #expect(hyperbolicTangent(1e-300) == 1e-300)
-        #expect(hyperbolicTangent(Double.leastNonzeroMagnitude) == Double.leastNonzeroMagnitude)
+        #expect(Elementwise.sigmoid(0) == 0.5)
+        #expect(Elementwise.sigmoid(.infinity) == 1 && Elementwise.sigmoid(-.infinity) == 0)
+        #expect(Elementwise.sigmoid(40) == 1 && Elementwise.sigmoid(-800) == 0)
+        #expect(Elementwise.sigmoid(-700) > 0 && Self.ulps(Elementwise.sigmoid(-700), exp(-700)) <= 2)  // no overflow to 0
+        #expect(Elementwise.sigmoid(-740) > 0 && Elementwise.sigmoid(-740) < 1e-320)  // gradual underflow
+        #expect(Elementwise.sigmoid(.nan).isNaN && Elementwise.tanh(.nan).isNaN)
+        #expect(Elementwise.tanh(0).bitPattern == (0.0).bitPattern)
+        #expect(Elementwise.tanh(-0.0).bitPattern == (-0.0).bitPattern)
+        #expect(Elementwise.tanh(.infinity) == 1 && Elementwise.tanh(-.infinity) == -1)
+        #expect(Elementwise.tanh(20) == 1 && Elementwise.tanh(-19.5) == -tanh(19.5))
+        #expect(Elementwise.tanh(1e-300) == 1e-300)
+        #expect(Elementwise.tanh(Double.leastNonzeroMagnitude) == Double.leastNonzeroMagnitude)
         // Odd and monotone across the reduction's seams.
         var previous = -1.0
         for k in -4000...4000 {
             let x = Double(k) / 400
-            let t = hyperbolicTangent(x)
-            #expect(t.bitPattern == (-hyperbolicTangent(-x)).bitPattern || x == 0)
+            let t = Elementwise.tanh(x)
+            #expect(t.bitPattern == (-Elementwise.tanh(-x)).bitPattern || x == 0)
             #expect(t >= previous)
             previous = t
         }
