@@ -13,6 +13,18 @@ import RNNKernels
 /// added in the same order (the last chunk first), whether by the helper thread or by the caller
 /// in `finish()`.
 final class GradientPipeline: @unchecked Sendable {
+    /// Whether a job of `multiplyAdds` over `steps` steps is worth a helper thread.
+    static func worthAThread(steps: Int, multiplyAdds: Int) -> Bool {
+        multiplyAdds >= parallelThreshold && steps > chunkSize && rk_threads() > 1
+    }
+
+    /// Runs `body` on a new thread (the pipelines' helper).
+    static func startThread(_ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
     /// Steps per chunk. Fixed, so the summation order is the same for every run and thread count.
     static let chunkSize = 64
     /// Below this many multiply-adds in the chunked products, starting a thread costs more than
@@ -36,23 +48,19 @@ final class GradientPipeline: @unchecked Sendable {
         self.steps = steps
         self.work = work
         self.ready = steps
-        let parallel = multiplyAdds >= Self.parallelThreshold && steps > Self.chunkSize && rk_threads() > 1
+        let parallel = Self.worthAThread(steps: steps, multiplyAdds: multiplyAdds)
         condition = parallel ? NSCondition() : nil
-        if parallel {
-            let thread = Thread { [self] in self.runChunks() }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
+        if parallel { Self.startThread { [self] in self.runChunks() } }
     }
 
     /// The recurrence has produced da_t for step t and every later step.
     @inline(__always)
     func completed(step t: Int) {
         guard let condition, (t - 1) % Self.chunkSize == 0 else { return }
-        condition.lock()
-        ready = t - 1
-        condition.signal()
-        condition.unlock()
+        condition.withLock {
+            ready = t - 1
+            condition.signal()
+        }
     }
 
     /// Adds every chunk not yet added (all of them without a helper thread) and waits for the
@@ -62,11 +70,11 @@ final class GradientPipeline: @unchecked Sendable {
             runChunksInOrder()
             return
         }
-        condition.lock()
-        ready = 0
-        condition.signal()
-        while !done { condition.wait() }
-        condition.unlock()
+        condition.withLock {
+            ready = 0
+            condition.signal()
+            while !done { condition.wait() }
+        }
     }
 
     private var chunkStarts: StrideThrough<Int> {
@@ -80,15 +88,13 @@ final class GradientPipeline: @unchecked Sendable {
     private func runChunks() {
         let condition = self.condition!
         for start in chunkStarts {
-            condition.lock()
-            while ready > start { condition.wait() }
-            condition.unlock()
+            condition.withLock { while ready > start { condition.wait() } }
             work(start..<min(start + Self.chunkSize, steps), true)
         }
-        condition.lock()
-        done = true
-        condition.signal()
-        condition.unlock()
+        condition.withLock {
+            done = true
+            condition.signal()
+        }
     }
 }
 
@@ -111,13 +117,10 @@ final class InputProjection: @unchecked Sendable {
     init(steps: Int, multiplyAdds: Int, work: @escaping (Range<Int>, _ oneThread: Bool) -> Void) {
         self.steps = steps
         self.work = work
-        let parallel = multiplyAdds >= GradientPipeline.parallelThreshold
-            && steps > GradientPipeline.chunkSize && rk_threads() > 1
+        let parallel = GradientPipeline.worthAThread(steps: steps, multiplyAdds: multiplyAdds)
         condition = parallel ? NSCondition() : nil
         if parallel {
-            let thread = Thread { [self] in self.runChunks() }
-            thread.stackSize = 1 << 20
-            thread.start()
+            GradientPipeline.startThread { [self] in self.runChunks() }
         } else {
             work(0..<steps, false)
             known = steps
@@ -128,18 +131,16 @@ final class InputProjection: @unchecked Sendable {
     @inline(__always)
     func wait(forStep t: Int) {
         guard t > known, let condition else { return }
-        condition.lock()
-        while ready < t { condition.wait() }
-        known = ready
-        condition.unlock()
+        known = condition.withLock {
+            while ready < t { condition.wait() }
+            return ready
+        }
     }
 
     /// Waits for the helper thread to end (every row is filled by then).
     func finish() {
         guard let condition else { return }
-        condition.lock()
-        while !done { condition.wait() }
-        condition.unlock()
+        condition.withLock { while !done { condition.wait() } }
     }
 
     private func runChunks() {
@@ -148,14 +149,14 @@ final class InputProjection: @unchecked Sendable {
         for start in stride(from: 0, to: steps, by: size) {
             let end = min(start + size, steps)
             work(start..<end, true)
-            condition.lock()
-            ready = end
-            condition.signal()
-            condition.unlock()
+            condition.withLock {
+                ready = end
+                condition.signal()
+            }
         }
-        condition.lock()
-        done = true
-        condition.signal()
-        condition.unlock()
+        condition.withLock {
+            done = true
+            condition.signal()
+        }
     }
 }
