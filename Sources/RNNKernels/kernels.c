@@ -200,38 +200,18 @@ RK_AVX512 static void gemv_n_avx512(int m, int n, double alpha, const double *a,
     int i = 0;
     for (; i + 8 <= m; i += 8) {
         const double *r = a + (size_t)i * lda;
-        __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd(), s2 = _mm512_setzero_pd(), s3 = _mm512_setzero_pd();
-        __m512d s4 = _mm512_setzero_pd(), s5 = _mm512_setzero_pd(), s6 = _mm512_setzero_pd(), s7 = _mm512_setzero_pd();
+        __m512d s[8];  // constant-trip loops over q unroll fully; s stays in registers
+        for (int q = 0; q < 8; q++) s[q] = _mm512_setzero_pd();
         for (int j = 0; j < n8; j += 8) {
             __m512d xv = _mm512_loadu_pd(x + j);
-            s0 = _mm512_fmadd_pd(_mm512_loadu_pd(r + j), xv, s0);
-            s1 = _mm512_fmadd_pd(_mm512_loadu_pd(r + lda + j), xv, s1);
-            s2 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 2 * (size_t)lda + j), xv, s2);
-            s3 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 3 * (size_t)lda + j), xv, s3);
-            s4 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 4 * (size_t)lda + j), xv, s4);
-            s5 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 5 * (size_t)lda + j), xv, s5);
-            s6 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 6 * (size_t)lda + j), xv, s6);
-            s7 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 7 * (size_t)lda + j), xv, s7);
+            for (int q = 0; q < 8; q++) s[q] = _mm512_fmadd_pd(_mm512_loadu_pd(r + q * (size_t)lda + j), xv, s[q]);
         }
         if (tail) {
             __m512d xv = _mm512_maskz_loadu_pd(tail, x + n8);
-            s0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + n8), xv, s0);
-            s1 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + lda + n8), xv, s1);
-            s2 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 2 * (size_t)lda + n8), xv, s2);
-            s3 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 3 * (size_t)lda + n8), xv, s3);
-            s4 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 4 * (size_t)lda + n8), xv, s4);
-            s5 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 5 * (size_t)lda + n8), xv, s5);
-            s6 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 6 * (size_t)lda + n8), xv, s6);
-            s7 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + 7 * (size_t)lda + n8), xv, s7);
+            for (int q = 0; q < 8; q++)
+                s[q] = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + q * (size_t)lda + n8), xv, s[q]);
         }
-        y[i] += alpha * _mm512_reduce_add_pd(s0);
-        y[i + 1] += alpha * _mm512_reduce_add_pd(s1);
-        y[i + 2] += alpha * _mm512_reduce_add_pd(s2);
-        y[i + 3] += alpha * _mm512_reduce_add_pd(s3);
-        y[i + 4] += alpha * _mm512_reduce_add_pd(s4);
-        y[i + 5] += alpha * _mm512_reduce_add_pd(s5);
-        y[i + 6] += alpha * _mm512_reduce_add_pd(s6);
-        y[i + 7] += alpha * _mm512_reduce_add_pd(s7);
+        for (int q = 0; q < 8; q++) y[i + q] += alpha * _mm512_reduce_add_pd(s[q]);
     }
     for (; i < m; i++) {
         const double *r = a + (size_t)i * lda;
@@ -313,40 +293,22 @@ RK_AVX512 static void gemv_t_avx512(int m, int n, double alpha, const double *a,
             mk[q] = lanes >= 8 ? (__mmask8)0xff : lanes <= 0 ? (__mmask8)0 : tail_mask(lanes);
         }
         double *yb = y + j0;
-        __m512d y0 = _mm512_maskz_loadu_pd(mk[0], yb), y1 = _mm512_maskz_loadu_pd(mk[1], yb + 8);
-        __m512d y2 = _mm512_maskz_loadu_pd(mk[2], yb + 16), y3 = _mm512_maskz_loadu_pd(mk[3], yb + 24);
-        __m512d y4 = _mm512_maskz_loadu_pd(mk[4], yb + 32), y5 = _mm512_maskz_loadu_pd(mk[5], yb + 40);
-        __m512d y6 = _mm512_maskz_loadu_pd(mk[6], yb + 48), y7 = _mm512_maskz_loadu_pd(mk[7], yb + 56);
+        __m512d acc[8];  // constant-trip loops over q unroll fully; acc stays in registers
+        for (int q = 0; q < 8; q++) acc[q] = _mm512_maskz_loadu_pd(mk[q], yb + 8 * q);
         const double *r = a + j0;
         if (width == 64) {
             for (int i = 0; i < m; i++, r += lda) {
                 __m512d v = _mm512_set1_pd(alpha * x[i]);
-                y0 = _mm512_fmadd_pd(_mm512_loadu_pd(r), v, y0);
-                y1 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 8), v, y1);
-                y2 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 16), v, y2);
-                y3 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 24), v, y3);
-                y4 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 32), v, y4);
-                y5 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 40), v, y5);
-                y6 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 48), v, y6);
-                y7 = _mm512_fmadd_pd(_mm512_loadu_pd(r + 56), v, y7);
+                for (int q = 0; q < 8; q++) acc[q] = _mm512_fmadd_pd(_mm512_loadu_pd(r + 8 * q), v, acc[q]);
             }
         } else {
             for (int i = 0; i < m; i++, r += lda) {
                 __m512d v = _mm512_set1_pd(alpha * x[i]);
-                y0 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[0], r), v, y0);
-                y1 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[1], r + 8), v, y1);
-                y2 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[2], r + 16), v, y2);
-                y3 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[3], r + 24), v, y3);
-                y4 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[4], r + 32), v, y4);
-                y5 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[5], r + 40), v, y5);
-                y6 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[6], r + 48), v, y6);
-                y7 = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[7], r + 56), v, y7);
+                for (int q = 0; q < 8; q++)
+                    acc[q] = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[q], r + 8 * q), v, acc[q]);
             }
         }
-        _mm512_mask_storeu_pd(yb, mk[0], y0); _mm512_mask_storeu_pd(yb + 8, mk[1], y1);
-        _mm512_mask_storeu_pd(yb + 16, mk[2], y2); _mm512_mask_storeu_pd(yb + 24, mk[3], y3);
-        _mm512_mask_storeu_pd(yb + 32, mk[4], y4); _mm512_mask_storeu_pd(yb + 40, mk[5], y5);
-        _mm512_mask_storeu_pd(yb + 48, mk[6], y6); _mm512_mask_storeu_pd(yb + 56, mk[7], y7);
+        for (int q = 0; q < 8; q++) _mm512_mask_storeu_pd(yb + 8 * q, mk[q], acc[q]);
     }
 }
 #endif
