@@ -1,0 +1,93 @@
+import Foundation
+import RNNCore
+import Reports
+
+/// `model`: define a network (options in lessons/README.md).
+extension Actions {
+    static func defineModel(_ field: Field, state: LessonState, lessonDirectory: URL) throws(LessonError) -> [Output] {
+        let o = try field.mapping(allowed: ["name", "cell", "input_size", "hidden_size", "layers", "output_size", "activation",
+                                            "gru_variant", "peephole", "bidirectional", "embedding", "vocab_from",
+                                            "recurrent_scale", "weights", "seed"])
+        let name = try o["name"]?.string() ?? "model"
+        let network: Network
+        var parameters: [Double]
+        if let weightsField = o["weights"] {
+            // Explicit weights: a MODEL.json file as rnnlab trace reads it, beside the lesson.
+            let path = try weightsField.string()
+            let url = URL(fileURLWithPath: path, relativeTo: lessonDirectory)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw weightsField.error("cannot read \(path) (paths are relative to the lesson)")
+            }
+            do {
+                let model = try TraceFiles.model([UInt8](data), name: path)
+                network = model.network
+                parameters = model.parameters
+            } catch {
+                throw weightsField.error(error.description)
+            }
+        } else {
+            let cell = CellKind(rawValue: try o.required("cell").choice(CellKind.allCases.map(\.rawValue)))!
+            var inputSize = try o["input_size"]?.int(min: 1, max: 100_000)
+            var vocabulary: Int?
+            if let e = o["embedding"] {
+                let eo = try e.mapping(allowed: ["vocab", "size"])
+                vocabulary = try eo["vocab"]?.int(min: 1, max: 1_000_000)
+                inputSize = try eo.required("size").int(min: 1, max: 100_000)
+            }
+            if let from = o["vocab_from"] {
+                let d = try state.dataset(from, options: o)
+                guard !d.vocabulary.isEmpty else { throw from.error("data \(d.name) has no vocabulary (use task text or copy)") }
+                if vocabulary != nil || o["embedding"] != nil { vocabulary = d.inputSize } else { inputSize = d.inputSize }
+            }
+            guard let inputSize else { throw o.error("needs input_size (or vocab_from: DATA for one-hot text)") }
+            var hidden: [Int]
+            let hf = try o.required("hidden_size")
+            if case .sequence = hf.node {
+                hidden = []
+                for h in try hf.list() { hidden.append(try h.int(min: 1, max: 4096)) }
+                guard !hidden.isEmpty else { throw hf.error("needs at least one layer") }
+            } else {
+                let h = try hf.int(min: 1, max: 4096)
+                hidden = Array(repeating: h, count: try o["layers"]?.int(min: 1, max: 16) ?? 1)
+            }
+            var outputSize = try o["output_size"]?.int(min: 1, max: 1_000_000)
+            if outputSize == nil, let from = o["vocab_from"] { outputSize = try state.dataset(from, options: o).outputSize }
+            guard let outputSize else { throw o.error("needs output_size") }
+            func only(_ key: String, for kind: CellKind) throws(LessonError) {
+                if let f = o[key], cell != kind { throw f.error("applies to cell \(kind.rawValue) only") }
+            }
+            try only("activation", for: .rnn)
+            try only("gru_variant", for: .gru)
+            try only("peephole", for: .lstm)
+            let spec = NetworkSpec(
+                cell: cell, inputSize: inputSize, hiddenSizes: hidden, outputSize: outputSize,
+                activation: Activation(rawValue: try o["activation"]?.choice(Activation.allCases.map(\.rawValue)) ?? "tanh")!,
+                gruVariant: GRUVariant(rawValue: try o["gru_variant"]?.choice(GRUVariant.allCases.map(\.rawValue)) ?? "lecture")!,
+                peephole: try o["peephole"]?.bool() ?? false, bidirectional: try o["bidirectional"]?.bool() ?? false,
+                vocabularySize: vocabulary)
+            network = Network(spec)
+            let seed = try seedOption(o) ?? state.seed(for: "model:" + name)
+            parameters = network.initialParameters(seed: seed)
+        }
+        if let scaleField = o["recurrent_scale"] {
+            let s = try scaleField.positiveDouble()
+            scaleRecurrent(network, &parameters, to: s)
+        }
+        state.models[name] = LessonModel(name: name, network: network, parameters: parameters)
+        state.lastModel = name
+        let summary = Summary.describe(network)
+        return [.note("**\(Escape.markdown(name))**: \(Escape.markdown(summary)) — \(NumberFormat.grouped(network.parameterCount)) \(state.language == "ko" ? "개 파라미터" : "parameters")")]
+    }
+
+    /// Rescales every recurrent matrix W_h* so that its largest singular value is `s`.
+    static func scaleRecurrent(_ network: Network, _ p: inout [Double], to s: Double) {
+        for slot in network.layout.slots {
+            let base = slot.name.split(separator: ".").last.map(String.init) ?? slot.name
+            guard base.hasPrefix("W_h"), base != "W_hy", !slot.isVector else { continue }
+            let values = Array(p[slot.range])
+            let sigma = spectralNorm(values, rows: slot.rows, cols: slot.cols)
+            guard sigma > 0 && sigma.isFinite else { continue }
+            for k in slot.range { p[k] *= s / sigma }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import RNNCore
+import Reports
+
+/// `sample`: generate text from a model trained on text.
+extension Actions {
+    static func sample(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
+        let o = try field.mapping(allowed: ["model", "data", "start", "length", "temperature", "seed"])
+        let model = try state.model(o["model"], options: o)
+        let data = try state.dataset(o["data"], options: o, for: model)
+        guard !data.vocabulary.isEmpty, data.task == "text" else { throw o.error("sampling needs a model trained on text data") }
+        if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
+        let start = (try o["start"]?.string() ?? data.vocabulary[0]).precomposedStringWithCanonicalMapping
+        let index = Dictionary(uniqueKeysWithValues: data.vocabulary.enumerated().map { ($1, $0) })
+        let words = data.vocabulary.contains(where: { $0.count > 1 })
+        let startSymbols = words ? start.split(separator: " ").map(String.init) : start.map { String($0) }
+        var ids: [Int] = []
+        for s in startSymbols {
+            guard let id = index[s] else { throw try o.required("start").error("\"\(s)\" is not in the vocabulary of \(data.name)") }
+            ids.append(id)
+        }
+        guard !ids.isEmpty else { throw try o.required("start").error("needs at least one symbol") }
+        let length = try o["length"]?.int(min: 1, max: 10_000) ?? 20
+        let temperature = try o["temperature"]?.positiveDouble() ?? 1
+        var rng = SplitMix64(seed: try seedOption(o) ?? state.seed(for: "sample:" + model.name))
+        let V = data.vocabulary.count
+        // A one-direction model carries every layer's state forward, so each new symbol costs
+        // one step; a bidirectional one reads the whole prefix backwards too, so it runs again.
+        let spec = model.network.spec
+        let incremental = !spec.bidirectional
+        let Y = spec.outputSize
+        var state: [(h: [Double], c: [Double]?)]? = nil  // per layer
+        var pending = ids  // symbols not yet fed to the network
+        for _ in 0..<length {
+            var one = Dataset(name: "", task: "text", loss: .xentLast, inputSize: V, outputSize: V)
+            one.tokens = [incremental ? pending : ids]
+            one.targets = [.classes([0])]
+            var sample = one.sample(0, for: model.network)
+            if incremental, let state {
+                sample.h0 = state[0].h
+                sample.c0 = state[0].c
+                sample.upperH0 = state.dropFirst().map(\.h)
+                sample.upperC0 = spec.cell == .lstm ? state.dropFirst().map { $0.c ?? [] } : nil
+            }
+            let record = model.network.forward(parameters: model.parameters, sample: sample)
+            let steps = record.steps
+            if incremental {
+                state = record.layers.map { layer in
+                    let r = layer[0]
+                    return (Array(r.hidden(at: steps)), r.spec.hasCellState ? Array(r.cell(at: steps)) : nil)
+                }
+            }
+            let logits = record.y[((steps - 1) * Y)..<(steps * Y)].map { $0 / temperature }
+            let top = logits.max() ?? 0
+            let weights = logits.map { exp($0 - top) }
+            var u = rng.uniform() * weights.reduce(0, +)
+            var next = weights.count - 1
+            for (k, w) in weights.enumerated() {
+                u -= w
+                if u < 0 { next = k; break }
+            }
+            ids.append(next)
+            pending = [next]
+        }
+        let text = ids.map { data.vocabulary[$0] }.joined(separator: words ? " " : "")
+        return [.text(text)]
+    }
+}

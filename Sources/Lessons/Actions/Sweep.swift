@@ -1,0 +1,90 @@
+import Foundation
+import RNNCore
+import Reports
+
+/// `sweep`: repeat a step over a parameter, optionally training at each value.
+extension Actions {
+    static func sweep(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
+        let o = try field.mapping(allowed: ["name", "model", "data", "parameter", "values", "index", "train"])
+        let model = try state.model(o["model"], options: o)
+        let data = try state.dataset(o["data"], options: o, for: model)
+        if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
+        let parameter = try o.required("parameter").choice(["spectral_radius", "length"])
+        let values = try o.required("values").doubles()
+        guard !values.isEmpty else { throw o.error("values needs at least one value") }
+        let index = try o["index"]?.int(min: 0, max: data.count - 1) ?? 0
+        var result = SweepResult(parameter: parameter, values: values, jacobianNorms: [], gradientNorms: [])
+        // With `train:`, every value trains a fresh copy of the model from the same start.
+        let config = try o["train"].map { (f: Field) throws(LessonError) -> TrainingConfig in
+            try trainingConfig(try f.mapping(allowed: trainingOptions), seed: state.seed(for: "sweep:" + model.name))
+        }
+        for v in values {
+            var p = model.parameters
+            var sample = data.sample(index, for: model.network)
+            var samples: [Sample] = config == nil ? [] : data.samples(for: model.network)
+            if parameter == "spectral_radius" {
+                guard v > 0 else { throw try o.required("values").error("spectral radii must be positive") }
+                scaleRecurrent(model.network, &p, to: v)
+            } else {
+                let T = Int(v)
+                guard Double(T) == v, T >= 1 else { throw try o.required("values").error("lengths must be whole numbers ≥ 1") }
+                if let regenerate = data.withLength {
+                    // Generated tasks are generated again at this length.
+                    let longer = regenerate(T)
+                    sample = longer.sample(index, for: model.network)
+                    if config != nil { samples = longer.samples(for: model.network) }
+                } else {
+                    sample = resized(sample, to: T, inputSize: data.inputSize, network: model.network)
+                    samples = samples.map { resized($0, to: T, inputSize: data.inputSize, network: model.network) }
+                }
+            }
+            if let config {
+                let trained = model.network.train(parameters: p, samples: samples, config: config)
+                p = trained.parameters
+                result.histories.append(trained.history)
+                result.outcomes.append(trained.outcome)
+            }
+            let trace = Trace(model: Model(network: model.network, parameters: p), sample: sample)
+            result.jacobianNorms.append(trace.jacobianNorms[0][0])
+            let r = trace.record.layers[0][0]
+            result.gradientNorms.append((0...r.steps).map { euclideanNorm(r.dhAt($0)) })
+        }
+        let name = try o["name"]?.string() ?? "sweep"
+        state.sweeps[name] = result
+        state.lastSweep = name
+        let ko = state.language == "ko"
+        var headers = [parameter, "T", "‖∂h_T/∂h₀‖"]
+        var rows = zip(values, result.jacobianNorms).map { v, n in
+            [NumberFormat.short(v), String(n.count - 1), NumberFormat.short(n[0])]
+        }
+        if config != nil {
+            headers += [ko ? "마지막 손실" : "final loss", ko ? "결과" : "outcome"]
+            for k in rows.indices {
+                rows[k].append(result.histories[k].last.map { NumberFormat.short($0.loss) } ?? "—")
+                rows[k].append(result.outcomes[k].message)
+            }
+        }
+        return [.table(Table(caption: ko ? "스윕: \(parameter)" : "Sweep over \(parameter)",
+                             headers: headers, rows: rows, numeric: [0, 1, 2, 3]))]
+    }
+
+    /// The sample repeated or cut to T steps (targets kept for last-step losses).
+    static func resized(_ sample: Sample, to T: Int, inputSize X: Int, network: Network) -> Sample {
+        var s = sample
+        switch sample.input {
+        case .vectors(let x, let steps):
+            s.input = .vectors((0..<(T * X)).map { x[$0 % (steps * X)] }, steps: T)
+        case .tokens(let ids):
+            s.input = .tokens((0..<T).map { ids[$0 % ids.count] })
+        }
+        switch (sample.loss, sample.targets) {
+        case (.mseAll, .vectors(let v)):
+            let Y = network.spec.outputSize, steps = v.count / Y
+            s.targets = .vectors((0..<(T * Y)).map { v[$0 % (steps * Y)] })
+        case (.xentAll, .classes(let c)):
+            s.targets = .classes((0..<T).map { c[$0 % c.count] })
+        default: break
+        }
+        return s
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import RNNCore
+import Reports
+
+/// `train`: fit a model to data; divergence is a result.
+extension Actions {
+    static let trainingOptions = ["optimizer", "learning_rate", "momentum", "epochs", "batch_size", "clip_norm", "clip_value",
+                                  "truncation", "shuffle"]
+
+    /// The optimizer, epochs, batches, clipping and truncation options of `train` (also used by
+    /// `sweep`'s `train:`).
+    static func trainingConfig(_ o: Options, seed: UInt64) throws(LessonError) -> TrainingConfig {
+        let optimizerName = try o["optimizer"]?.choice(["adam", "sgd", "adagrad"]) ?? "adam"
+        let lr = try o["learning_rate"]?.positiveDouble()
+        let optimizer: OptimizerKind
+        switch optimizerName {
+        case "sgd": optimizer = .sgd(learningRate: lr ?? 0.01, momentum: try o["momentum"]?.double() ?? 0)
+        case "adagrad": optimizer = .adagrad(learningRate: lr ?? 0.001)
+        default: optimizer = .adam(learningRate: lr ?? 0.001)
+        }
+        if let m = o["momentum"], optimizerName != "sgd" { throw m.error("applies to optimizer sgd only") }
+        var clipping: Clipping?
+        if let c = o["clip_norm"] { clipping = .globalNorm(try c.positiveDouble()) }
+        if let c = o["clip_value"] {
+            if clipping != nil { throw c.error("give clip_norm or clip_value, not both") }
+            clipping = .value(try c.positiveDouble())
+        }
+        return TrainingConfig(
+            optimizer: optimizer, epochs: try o["epochs"]?.int(min: 1, max: 100_000) ?? 10,
+            batchSize: try o["batch_size"]?.int(min: 1, max: 1_000_000) ?? 32,
+            clipping: clipping, truncation: try o["truncation"]?.int(min: 1), seed: seed,
+            shuffle: try o["shuffle"]?.bool() ?? true)
+    }
+
+    static func train(_ field: Field, state: LessonState, progress: ProgressReporter) throws(LessonError) -> [Output] {
+        let o = try field.mapping(allowed: ["model", "data"] + trainingOptions)
+        var model = try state.model(o["model"], options: o)
+        let data = try state.dataset(o["data"], options: o, for: model)
+        if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
+        let config = try trainingConfig(o, seed: state.seed(for: "train:" + model.name))
+        let epochs = config.epochs
+        let samples = data.samples(for: model.network)
+        progress.begin("train \(model.name)", total: epochs)
+        let result = model.network.train(parameters: model.parameters, samples: samples, config: config) { summary in
+            progress.update(summary.epoch, detail: "loss \(NumberFormat.short(summary.loss))")
+        }
+        progress.end()
+        model.parameters = result.parameters
+        model.history += result.history
+        model.outcome = result.outcome
+        model.dataName = data.name
+        state.models[model.name] = model
+        state.lastModel = model.name
+        let ko = state.language == "ko"
+        switch result.outcome {
+        case .completed:
+            let first = result.history.first!.loss, last = result.history.last!.loss
+            return [.note(ko
+                ? "**\(Escape.markdown(model.name))** 학습 완료: \(epochs) 에포크, 손실 \(NumberFormat.short(first)) → \(NumberFormat.short(last))"
+                : "Trained **\(Escape.markdown(model.name))** for \(epochs) epochs: loss \(NumberFormat.short(first)) → \(NumberFormat.short(last))")]
+        case .diverged(let e, let s):
+            return [.note(ko
+                ? "⚠️ **\(Escape.markdown(model.name))** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 그래디언트가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
+                : "⚠️ Training **\(Escape.markdown(model.name))** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept.")]
+        }
+    }
+}
