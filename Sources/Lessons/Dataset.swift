@@ -1,7 +1,9 @@
 import Foundation
 import RNNCore
 
-/// Sequences a lesson trains on or steps through, generated from a seed or given inline.
+/// Sequences a lesson trains on or steps through, generated from a seed or given inline, with
+/// an optional held-out test part. The dataset itself is the training part: `train`, `step` and
+/// `sweep` read it; an evaluation reads `test`.
 struct Dataset {
     var name: String
     var task: String
@@ -18,13 +20,40 @@ struct Dataset {
     /// For text: the symbols, index = token id.
     var vocabulary: [String] = []
     /// For generated tasks: the same task with sequences of another length (same seed), so a
-    /// sweep over the length trains on real data of that length.
+    /// sweep over the length trains on real data of that length. The test part is regenerated
+    /// with it (keeping any length the lesson gave the test part).
     var withLength: ((Int) -> Dataset)?
+    /// The held-out part, at most one. A struct cannot contain itself, an array of itself it can.
+    var testParts: [Dataset] = []
+    /// The task's own criterion for a solved sequence: |y − target| below this at the last
+    /// step (the adding problem's 0.04); nil when the task has none.
+    var tolerance: Double?
+    /// For `series` with `normalize: true`: how the values were scaled, so results can be
+    /// reported in the file's units again (value = mean + deviation · scaled).
+    var normalization: Normalization?
+
+    /// The scaling of a normalized series.
+    struct Normalization: Equatable {
+        var mean: Double
+        var deviation: Double
+    }
+
+    /// The held-out test part, if the lesson asked for one (`test:` or `split:`).
+    var test: Dataset? {
+        get { testParts.first }
+        set { testParts = newValue.map { [$0] } ?? [] }
+    }
 
     var count: Int { max(tokens.count, vectors.count) }
 
     /// Length of the first sequence.
     var steps: Int { tokens.first?.count ?? (vectors.first.map { $0.count / max(inputSize, 1) } ?? 0) }
+
+    /// Steps of sequence k.
+    func steps(of k: Int) -> Int { tokens.isEmpty ? vectors[k].count / max(inputSize, 1) : tokens[k].count }
+
+    /// The distinct sequence lengths, shortest first, so results can be reported by length.
+    var lengths: [Int] { Array(Set((0..<count).map { steps(of: $0) })).sorted() }
 
     /// Sample k as the given network reads it (token ids for an embedding, vectors otherwise).
     func sample(_ k: Int, for network: Network) -> Sample {
@@ -57,64 +86,33 @@ struct Dataset {
         return nil
     }
 
-    // MARK: - Generated tasks
+    // MARK: - Held-out part
 
-    /// Predict the next value of an arithmetic sequence (course notes 02): x_t holds X
-    /// consecutive values a + d·k, the target is the value that follows the last of them.
-    static func lastValue(name: String, count: Int, length: Int, inputSize: Int, rng: inout SplitMix64) -> Dataset {
-        var d = Dataset(name: name, task: "last_value", loss: .mseLast, inputSize: inputSize, outputSize: 1)
-        for _ in 0..<count {
-            let a = rng.uniform(0, 1), step = rng.uniform(-0.1, 0.1)
-            d.vectors.append((0..<(length * inputSize)).map { a + step * Double($0) })
-            d.targets.append(.vectors([a + step * Double(length * inputSize)]))
-        }
-        return d
+    /// How many of `total` sequences `split: fraction` holds out (rounded to the nearest).
+    static func splitCounts(total: Int, fraction: Double) -> (train: Int, test: Int) {
+        let test = Int((Double(total) * fraction).rounded())
+        return (total - test, test)
     }
 
-    /// Remember the first symbol across k distractors: one-hot symbols 0..<n first, then k
-    /// steps of distractor symbols; the class to predict at the end is the first symbol.
-    static func copy(name: String, count: Int, symbols n: Int, distractors k: Int, rng: inout SplitMix64) -> Dataset {
-        var d = Dataset(name: name, task: "copy", loss: .xentLast, inputSize: n + 1, outputSize: n)
-        for _ in 0..<count {
-            let first = Int(rng.next() % UInt64(n))
-            d.tokens.append([first] + Array(repeating: n, count: k))
-            d.targets.append(.classes([first]))
+    /// The first `count − testCount` sequences, with the last `testCount` as the test part.
+    /// The last ones, not a random draw: for a series they are the latest windows, so nothing
+    /// of the test part's future is in the training part.
+    func holdingOut(last testCount: Int) -> Dataset {
+        let keep = count - testCount
+        var train = self, test = self
+        train.withLength = nil
+        test.withLength = nil
+        if tokens.isEmpty {
+            train.vectors = Array(vectors[..<keep])
+            test.vectors = Array(vectors[keep...])
+        } else {
+            train.tokens = Array(tokens[..<keep])
+            test.tokens = Array(tokens[keep...])
         }
-        d.vocabulary = (0..<n).map { "s\($0)" } + ["·"]
-        return d
-    }
-
-    /// The sum (or mean) of a sequence of uniform numbers in [0, 1).
-    static func sum(name: String, count: Int, length: Int, mean: Bool, rng: inout SplitMix64) -> Dataset {
-        var d = Dataset(name: name, task: "sum", loss: .mseLast, inputSize: 1, outputSize: 1)
-        for _ in 0..<count {
-            let x = (0..<length).map { _ in rng.uniform() }
-            let s = x.reduce(0, +)
-            d.vectors.append(x)
-            d.targets.append(.vectors([mean ? s / Double(length) : s]))
-        }
-        return d
-    }
-
-    /// Next-symbol prediction on a text (course notes 03's "hello"): windows of `length`
-    /// symbols, each step's target the symbol that follows.
-    static func text(name: String, corpus: String, level: String, length: Int?, stride: Int?) -> Dataset? {
-        let symbols: [String] = level == "word"
-            ? corpus.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-            : corpus.map { String($0) }
-        guard symbols.count >= 2 else { return nil }
-        let vocabulary = Array(Set(symbols)).sorted()
-        let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
-        let ids = symbols.map { index[$0]! }
-        let L = min(length ?? (ids.count - 1), ids.count - 1)
-        var d = Dataset(name: name, task: "text", loss: .xentAll, inputSize: vocabulary.count, outputSize: vocabulary.count)
-        d.vocabulary = vocabulary
-        var start = 0
-        while start + L < ids.count {
-            d.tokens.append(Array(ids[start..<(start + L)]))
-            d.targets.append(.classes(Array(ids[(start + 1)...(start + L)])))
-            start += max(1, stride ?? L)
-        }
-        return d
+        train.targets = Array(targets[..<keep])
+        test.targets = Array(targets[keep...])
+        test.testParts = []
+        train.test = test
+        return train
     }
 }

@@ -89,8 +89,9 @@ struct Field {
         return out
     }
 
-    /// A mapping whose keys must all be in `allowed`.
-    func mapping(allowed: [String]) throws(LessonError) -> Options {
+    /// A mapping whose keys must all be in `allowed` (any word with `acceptAny`, for mappings
+    /// whose keys are the lesson's own names, such as `compare`'s variants).
+    func mapping(allowed: [String], acceptAny: Bool = false) throws(LessonError) -> Options {
         guard case .mapping(let m) = node else {
             throw error("must be a mapping of options (key: value)")
         }
@@ -98,8 +99,11 @@ struct Field {
         for (k, v) in m {
             guard case .scalar(let key) = k else { throw error("has a key that is not a word") }
             let child = Field(node: v, path: path.isEmpty ? key.string : "\(path).\(key.string)", baseLine: baseLine, file: file)
-            guard allowed.contains(key.string) else {
+            guard acceptAny || allowed.contains(key.string) else {
                 throw child.error("is not a known option here (known: \(allowed.joined(separator: ", ")))")
+            }
+            guard acceptAny ? !entries.contains(where: { $0.0 == key.string }) : true else {
+                throw child.error("appears twice")
             }
             entries.append((key.string, child))
         }

@@ -19,7 +19,8 @@ import Yams
 /// ```
 public struct Lesson: Sendable {
     public enum Block: Sendable {
-        case prose(String)
+        /// Markdown prose and the lesson line of its first line.
+        case prose(String, line: Int)
         /// A cell's YAML source and the lesson line of its first YAML line.
         case cell(source: String, line: Int)
     }
@@ -61,10 +62,14 @@ public struct Lesson: Sendable {
         // Body: prose and cells.
         var blocks: [Block] = []
         var prose: [String] = []
-        func flushProse() {
+        var proseStart = index + 1  // the lesson line of prose[0]
+        func flushProse(next: Int) {
+            // Blank lines at the start do not count: the block's line is its first written one.
+            let leading = prose.prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty }.count
             let text = prose.joined(separator: "\n").trimmingCharacters(in: .newlines)
-            if !text.isEmpty { blocks.append(.prose(text)) }
+            if !text.isEmpty { blocks.append(.prose(text, line: proseStart + leading)) }
             prose.removeAll()
+            proseStart = next
         }
         while index < lines.count {
             let line = lines[index]
@@ -75,7 +80,7 @@ public struct Lesson: Sendable {
                     throw LessonError(file: file, line: index + 1, message: "code block opened here is never closed (add a line with \(fence))")
                 }
                 if info == "rnnlab" {
-                    flushProse()
+                    flushProse(next: close + 2)
                     blocks.append(.cell(source: lines[(index + 1)..<close].joined(separator: "\n"), line: index + 2))
                 } else {
                     prose.append(contentsOf: lines[index...close])
@@ -85,13 +90,14 @@ public struct Lesson: Sendable {
             }
             if title == nil, trimmed.hasPrefix("# ") {
                 title = String(trimmed.dropFirst(2))
+                if prose.isEmpty { proseStart = index + 2 } else { prose.append("") }
                 index += 1
                 continue
             }
             prose.append(line)
             index += 1
         }
-        flushProse()
+        flushProse(next: index + 1)
         let fallback = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         return Lesson(file: file, title: title ?? fallback, language: language, seed: seed, summary: summary,
                       showCode: showCode, blocks: blocks)

@@ -18,23 +18,52 @@ public struct LessonRunner: Sendable {
         let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
         let directory = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
         let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
+        let clock = ContinuousClock(), started = clock.now
+        var prose: [(block: Int, line: Int)] = []
         for block in lesson.blocks {
             switch block {
-            case .prose(let text):
+            case .prose(let text, let line):
+                prose.append((report.blocks.count, line))
                 report.blocks.append(.prose(text))
             case .cell(let source, let line):
                 var cell = CellBlock(line: line - 1, source: source)
                 do {
-                    cell.outputs = try execute(source, line: line, file: lesson.file, state: state, directory: directory, progress: progress)
+                    try execute(source, line: line, file: lesson.file, state: state, directory: directory, progress: progress,
+                                outputs: &cell.outputs)
                 } catch {
                     cell.error = error.description
                     report.error = error.description
                 }
                 report.blocks.append(.cell(cell))
-                if report.error != nil { return report }
+            }
+            if report.error != nil { break }
+        }
+        interpolate(&report, prose: prose, file: lesson.file, values: state.values)
+        report.values = state.values.json()
+        state.timings.append(("lesson", seconds(clock.now - started)))
+        report.timings = state.timingsJSON()
+        return report
+    }
+
+    /// Numbers in prose come from the run: every `{{ name | format }}` is replaced by the value
+    /// at the end of the run (so prose may quote a result before the cell that measures it).
+    /// The first problem stops the report at that prose block, unless a cell already failed:
+    /// then prose after the failure is gone anyway and placeholders before it stay as written.
+    private func interpolate(_ report: inout Report, prose: [(block: Int, line: Int)], file: String, values: ValueStore) {
+        for (k, line) in prose {
+            guard case .prose(let text) = report.blocks[k] else { continue }
+            let result = Interpolation.apply(text, store: values)
+            report.blocks[k] = .prose(result.text)
+            if report.error == nil, let problem = result.problems.first {
+                let error = LessonError(file: file, line: line + problem.line - 1, message: problem.message)
+                report.error = error.description
+                report.blocks.removeSubrange((k + 1)...)
+                var cell = CellBlock(line: error.line, source: "")
+                cell.error = error.description
+                report.blocks.append(.cell(cell))
+                return
             }
         }
-        return report
     }
 
     /// Reads and runs a lesson file.
@@ -60,8 +89,9 @@ public struct LessonRunner: Sendable {
         return run(lesson: lesson)
     }
 
+    /// Runs one cell's actions; `outputs` keeps what the actions before a failing one showed.
     private func execute(_ source: String, line: Int, file: String, state: LessonState, directory: URL,
-                         progress: ProgressReporter) throws(LessonError) -> [Output] {
+                         progress: ProgressReporter, outputs: inout [Output]) throws(LessonError) {
         let node: Node?
         do { node = try Yams.compose(yaml: source) } catch { throw Lesson.yamlError(error, file: file, baseLine: line) }
         guard let node else { throw LessonError(file: file, line: line - 1, message: "empty cell (expected one of \(Actions.names.joined(separator: ", ")))") }
@@ -70,11 +100,9 @@ public struct LessonRunner: Sendable {
             throw root.error("a cell is a mapping of actions (\(Actions.names.joined(separator: ", "))), for example `show: summary`")
         }
         let actions = try root.mapping(allowed: Actions.names)
-        var outputs: [Output] = []
         for (name, field) in actions.entries {
-            outputs += try Actions.run(name, Field(node: field.node, path: name, baseLine: line, file: file),
-                                       state: state, lessonDirectory: directory, progress: progress)
+            try Actions.run(name, Field(node: field.node, path: name, baseLine: line, file: file),
+                            state: state, lessonDirectory: directory, progress: progress, outputs: &outputs)
         }
-        return outputs
     }
 }

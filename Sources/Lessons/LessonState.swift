@@ -1,3 +1,5 @@
+import Foundation
+import Reports
 import RNNCore
 
 /// A model defined in a lesson, with its parameters and training history.
@@ -25,6 +27,11 @@ final class LessonState {
     var lastData: String?
     var lastSweep: String?
     var figureCount = 0
+    /// Every named value of the run (prose, `expect` and values.json read these).
+    let values = ValueStore()
+    /// Wall-clock seconds per timed action (`timings.json`; kept out of the report so that the
+    /// report's bytes are the same on every run).
+    var timings: [(String, Double)] = []
 
     init(file: String, seed: UInt64, language: String) {
         self.file = file
@@ -37,6 +44,10 @@ final class LessonState {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         return seed ^ h
+    }
+
+    func timingsJSON() -> String {
+        "{\n" + timings.map { "  \(Escape.json($0.0)): \(String(format: "%.3f", $0.1))" }.joined(separator: ",\n") + "\n}\n"
     }
 
     func nextFigureId() -> String {
@@ -72,4 +83,9 @@ struct SweepResult {
     /// With `train:`, each value's training history and how it ended.
     var histories: [[EpochSummary]] = []
     var outcomes: [TrainingOutcome] = []
+}
+
+/// A duration in seconds.
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }

@@ -7,7 +7,7 @@ import Reports
 /// (a loss curve before training, gates before a step) is an error at the cell's line.
 enum Shows {
     static let kinds = ["summary", "parameters", "gates", "heatmap", "gradient_norms", "jacobian_norms", "loss_curve",
-                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check"]
+                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check", "predictions"]
 
     static func show(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         var outputs: [Output] = []
@@ -17,7 +17,8 @@ enum Shows {
                 let empty = Options(field: item, entries: [])
                 outputs += try one(kind, empty, state: state)
             } else {
-                let o = try item.mapping(allowed: ["what", "model", "data", "of", "unit", "step", "steps", "log", "gates", "sweep"])
+                let o = try item.mapping(allowed: ["what", "model", "data", "of", "unit", "step", "steps", "log", "gates", "sweep",
+                                                   "on", "index", "count", "top", "tolerance"])
                 outputs += try one(try o.required("what").choice(kinds), o, state: state)
             }
         }
@@ -174,6 +175,8 @@ enum Shows {
             return [try graphviz(state, StackedDiagram.dot(spec: model.network.spec, steps: steps, language: language), caption: "", o: o)]
         case "shapes":
             return [try graphviz(state, ShapesDiagram.dot(language: language), caption: "", o: o)]
+        case "predictions":
+            return try predictions(o, state: state)
         case "step_through":
             let trace = try trace(o, state, kind)
             return [try StepThrough.output(trace, state: state, o: o)]
@@ -187,6 +190,8 @@ enum Shows {
             let check = GradientCheck()
             let entries = check.checkParameters(network: network, parameters: trace.model.parameters, sample: trace.sample)
                 + check.checkStates(network: network, parameters: trace.model.parameters, sample: trace.sample)
+            state.values.set(try state.model(o["model"], options: o).name + ".gradient_check.worst_error",
+                             entries.map(\.worstRelativeError).max() ?? 0)
             let rows = entries.map { e -> [String] in
                 [e.name, NumberFormat.short(maxMagnitude(e.analytic)), NumberFormat.short(e.worstRelativeError),
                  e.worstRelativeError < 1e-6 ? "OK" : "NOT OK"]

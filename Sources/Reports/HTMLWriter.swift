@@ -7,7 +7,7 @@ public enum HTMLWriter {
         let e = Escape.html
         let lang = report.language == "ko" ? "ko" : "en"
         var body = ""
-        var hasWidget = false
+        var hasWidget = false, hasTiming = false
         for block in report.blocks {
             switch block {
             case .prose(let markdown):
@@ -33,6 +33,11 @@ public enum HTMLWriter {
                     case .widget(let html, _):
                         hasWidget = true
                         body += html + "\n"
+                    case .timing(let label, let keys):
+                        hasTiming = true
+                        body += "<p class=\"timing\">\(e(label)): " + keys.map { k in
+                            "<span>\(e(k.label)) <output data-timing=\"\(e(k.key))\">—</output></span>"
+                        }.joined(separator: " · ") + "</p>\n"
                     }
                 }
                 if let error = cell.error {
@@ -46,12 +51,24 @@ public enum HTMLWriter {
         return page(
             language: lang, title: report.title, css: hasWidget ? StepThroughScript.css : "",
             bodyClass: report.showCode ? "show-code" : "hide-code", header: header, main: body,
-            script: hasWidget ? StepThroughScript.js : nil)
+            script: hasWidget ? StepThroughScript.js : nil, timings: hasTiming)
     }
+
+    /// Fills every `<output data-timing>` from `timings.js` (written beside the page on each run,
+    /// so the page's own bytes stay the same from run to run).
+    static let timingScript = """
+        (function () {
+          var t = window.rnnlabTimings || {};
+          document.querySelectorAll("output[data-timing]").forEach(function (o) {
+            var s = t[o.getAttribute("data-timing")];
+            if (typeof s === "number") o.textContent = s < 10 ? s.toFixed(2) + " s" : s.toFixed(1) + " s";
+          });
+        })();
+        """
 
     /// The page every report and the index share: UTF-8, the stylesheet inline, nothing fetched.
     static func page(language: String, title: String, css: String, bodyClass: String?, header: String,
-                     main: String, script: String?) -> String {
+                     main: String, script: String?, timings: Bool = false) -> String {
         let e = Escape.html
         return """
             <!DOCTYPE html>
@@ -65,7 +82,7 @@ public enum HTMLWriter {
             <body\(bodyClass.map { " class=\"\($0)\"" } ?? "")>
             <header>\(header)</header>
             <main>
-            \(main)</main>\(script.map { "\n<script>\(Escape.script($0))</script>" } ?? "")
+            \(main)</main>\(script.map { "\n<script>\(Escape.script($0))</script>" } ?? "")\(timings ? "\n<script src=\"timings.js\"></script>\n<script>\(Escape.script(timingScript))</script>" : "")
             </body>
             </html>
 
@@ -112,6 +129,8 @@ enum Stylesheet {
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         .error { border: 2px solid var(--warn); padding: .6rem; margin: .6rem 0; background: #fff4ec; }
         .note p { margin: .3rem 0; }
+        .timing { color: var(--muted); font-size: .85rem; } .timing output { font-variant-numeric: tabular-nums; }
+        .claims td.verdict { font-weight: bold; } .claims td.holds { color: #1b7f3b; } .claims td.fails { color: var(--warn); }
         .print-source { display: none; }
         @media print {
           @page { size: A4; margin: 16mm 14mm; }

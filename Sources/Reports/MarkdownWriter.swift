@@ -27,6 +27,8 @@ public enum MarkdownWriter {
                         if !figure.caption.isEmpty { out += "*\(figure.caption)*\n\n" }
                     case .widget(_, let markdown):
                         out += markdown.trimmingTrailingNewlines() + "\n\n"
+                    case .timing(let label, _):
+                        out += "*\(label): \(Labels.timingsFile(report.language))*\n\n"
                     }
                 }
                 if let error = cell.error {
@@ -68,6 +70,9 @@ public enum Labels {
     public static func error(_ language: String) -> String { language == "ko" ? "오류" : "Error" }
     public static func source(_ language: String) -> String { language == "ko" ? "셀 코드" : "cell source" }
     public static func lessons(_ language: String) -> String { language == "ko" ? "레슨" : "Lessons" }
+    public static func timingsFile(_ language: String) -> String {
+        language == "ko" ? "실행 시간은 이 보고서 옆의 timings.json에 있습니다" : "measured times are in timings.json beside this report"
+    }
     public static func stopped(_ language: String) -> String {
         language == "ko" ? "이 셀에서 오류가 나서 레슨 실행이 멈췄습니다." : "The lesson stopped at this cell."
     }

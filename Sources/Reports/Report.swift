@@ -12,6 +12,11 @@ public struct Report: Sendable {
     public var blocks: [Block] = []
     /// The first error, as `lesson.md:LINE: message`, when the lesson stopped.
     public var error: String?
+    /// `values.json`: every named value of the run (deterministic).
+    public var values: String?
+    /// `timings.json`: wall-clock seconds of timed work, the one thing that differs between runs,
+    /// so it stays out of the report itself; the page shows it through `timings.js` beside it.
+    public var timings: String?
 
     public init(name: String, title: String, language: String, summary: String, showCode: Bool = true) {
         self.name = name
@@ -51,6 +56,9 @@ public enum Output: Sendable {
     case figure(Figure)
     /// An interactive widget: its HTML (self-contained) and what the Markdown report shows instead.
     case widget(html: String, markdown: String)
+    /// A measured time: `label` and the keys of `timings.json` it shows (filled in by the page
+    /// from `timings.js`; report.md points to timings.json).
+    case timing(label: String, keys: [(key: String, label: String)])
 }
 
 public struct Table: Sendable {

@@ -38,6 +38,11 @@ public struct ReportFiles: Sendable {
         }
         try Self.atomic(markdown, dir.appendingPathComponent("report.md"))
         try Self.atomic(HTMLWriter.write(report), dir.appendingPathComponent("index.html"))
+        if let values = report.values { try Self.atomic(values, dir.appendingPathComponent("values.json")) }
+        if let timings = report.timings {
+            try Self.atomic(timings, dir.appendingPathComponent("timings.json"))
+            try Self.atomic("window.rnnlabTimings = " + timings.trimmingTrailingNewlines() + ";\n", dir.appendingPathComponent("timings.js"))
+        }
         try Self.atomic(Self.meta(report), dir.appendingPathComponent("meta.json"))
     }
 

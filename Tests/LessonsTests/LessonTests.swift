@@ -38,13 +38,13 @@ struct LessonTests {
         } else {
             Issue.record("second block should be a cell")
         }
-        if case .prose(let text) = lesson.blocks[0] { #expect(text.contains("print(\"not a cell\")")) }
+        if case .prose(let text, let line) = lesson.blocks[0] { #expect(text.contains("print(\"not a cell\")") && line == 8) }
     }
 
     @Test func everyShowKindRenders() throws {
         let report = try run(Self.header + """
             ```rnnlab
-            data: {name: d, task: copy, count: 16, symbols: 3, distractors: 5}
+            data: {name: d, task: copy, count: 16, symbols: 3, distractors: 5, distractor_symbols: 1}
             model: {name: m, cell: lstm, input_size: 4, hidden_size: 4, output_size: 3}
             train: {epochs: 3, batch_size: 8, learning_rate: 0.01}
             step: {index: 1}

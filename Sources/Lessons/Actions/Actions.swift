@@ -6,18 +6,23 @@ import Yams
 /// The actions a cell can hold, executed in the order written: define a model or data, train,
 /// step, sweep, sample, show.
 enum Actions {
-    static let names = ["model", "data", "train", "step", "sweep", "sample", "show"]
+    static let names = ["model", "data", "train", "evaluate", "compare", "step", "sweep", "sample", "show", "expect"]
 
+    /// Runs one action; what it shows is appended to `outputs` (so a failing `expect` keeps the
+    /// table of claims it checked).
     static func run(_ name: String, _ field: Field, state: LessonState, lessonDirectory: URL,
-                    progress: ProgressReporter) throws(LessonError) -> [Output] {
+                    progress: ProgressReporter, outputs: inout [Output]) throws(LessonError) {
         switch name {
-        case "model": return try defineModel(field, state: state, lessonDirectory: lessonDirectory)
-        case "data": return try defineData(field, state: state, lessonDirectory: lessonDirectory)
-        case "train": return try train(field, state: state, progress: progress)
-        case "step": return try step(field, state: state)
-        case "sweep": return try sweep(field, state: state)
-        case "sample": return try sample(field, state: state)
-        default: return try Shows.show(field, state: state)
+        case "model": outputs += try defineModel(field, state: state, lessonDirectory: lessonDirectory)
+        case "data": outputs += try defineData(field, state: state, lessonDirectory: lessonDirectory)
+        case "train": outputs += try train(field, state: state, progress: progress)
+        case "evaluate": outputs += try evaluate(field, state: state)
+        case "compare": outputs += try compare(field, state: state, progress: progress)
+        case "step": outputs += try step(field, state: state)
+        case "sweep": outputs += try sweep(field, state: state)
+        case "sample": outputs += try sample(field, state: state)
+        case "expect": try expect(field, state: state, outputs: &outputs)
+        default: outputs += try Shows.show(field, state: state)
         }
     }
 

@@ -1,83 +1,322 @@
 import Foundation
 import RNNCore
 import Reports
+import Yams
 
-/// `data`: define sequences, generated or given (options in lessons/README.md).
+/// `data`: define sequences, generated or given, with an optional held-out test part (options
+/// in lessons/README.md).
+///
+/// | task | options besides name, seed, split |
+/// | --- | --- |
+/// | last_value | count, length, input_size, test |
+/// | copy | count, symbols, distractors, distractor_symbols, test |
+/// | sum | count, length, mean, test |
+/// | adding | count, length, target, test |
+/// | temporal_order | count, length, test |
+/// | text | corpus or file, level, length, stride |
+/// | inline | loss, sequences or file |
+/// | series | file and column, or values; window, horizon, stride, normalize |
 extension Actions {
+    static let dataTasks: [(task: String, options: [String])] = [
+        ("last_value", ["count", "length", "input_size", "test"]),
+        ("copy", ["count", "symbols", "distractors", "distractor_symbols", "test"]),
+        ("sum", ["count", "length", "mean", "test"]),
+        ("adding", ["count", "length", "target", "test"]),
+        ("temporal_order", ["count", "length", "test"]),
+        ("text", ["corpus", "file", "level", "length", "stride"]),
+        ("inline", ["loss", "sequences", "file"]),
+        ("series", ["file", "column", "values", "window", "horizon", "stride", "normalize"]),
+    ]
+    static let dataCommonOptions = ["name", "task", "seed", "split"]
+
+    /// Numbers a dataset may hold in its inputs (one-hot inputs counted as the model reads
+    /// them), so that a one-line lesson cannot fill memory: 160 MB of doubles.
+    static let maximumNumbers = 20_000_000
+
     static func defineData(_ field: Field, state: LessonState, lessonDirectory: URL) throws(LessonError) -> [Output] {
-        let o = try field.mapping(allowed: ["name", "task", "count", "length", "input_size", "symbols", "distractors", "mean",
-                                            "corpus", "file", "level", "stride", "sequences", "loss", "seed"])
+        var known = dataCommonOptions
+        for (_, options) in dataTasks { known += options.filter { !known.contains($0) } }
+        let o = try field.mapping(allowed: known)
+        let task = try o.required("task").choice(dataTasks.map(\.task))
+        let own = dataCommonOptions + (dataTasks.first { $0.task == task }?.options ?? [])
+        for (key, f) in o.entries where !own.contains(key) {
+            throw f.error("is not an option of task \(task) (its options: \(own.joined(separator: ", ")))")
+        }
         let name = try o["name"]?.string() ?? "data"
-        let task = try o.required("task").choice(["last_value", "copy", "sum", "text", "inline"])
         let seed = try seedOption(o) ?? state.seed(for: "data:" + name)
-        var rng = SplitMix64(seed: seed)
-        let count = try o["count"]?.int(min: 1, max: 100_000) ?? 256
+        var split: Double?
+        if let f = o["split"] {
+            let v = try f.double()
+            guard v > 0 && v < 1 else { throw f.error("is the fraction held out for testing, between 0 and 1 (such as 0.2), not \(v)") }
+            if let t = o["test"] { throw t.error("give test or split, not both") }
+            split = v
+        }
         var d: Dataset
-        switch task {
-        case "last_value":
-            let inputSize = try o["input_size"]?.int(min: 1, max: 10_000) ?? 1
-            d = Dataset.lastValue(name: name, count: count, length: try o["length"]?.int(min: 1, max: 100_000) ?? 7,
-                                  inputSize: inputSize, rng: &rng)
-            d.withLength = { T in var r = SplitMix64(seed: seed); return Dataset.lastValue(name: name, count: count, length: T, inputSize: inputSize, rng: &r) }
-        case "copy":
-            let symbols = try o["symbols"]?.int(min: 2, max: 1000) ?? 4
-            d = Dataset.copy(name: name, count: count, symbols: symbols,
-                             distractors: try o["distractors"]?.int(min: 0, max: 100_000) ?? 10, rng: &rng)
-            // The length of a copy sequence is the first symbol plus the distractors.
-            d.withLength = { T in var r = SplitMix64(seed: seed); return Dataset.copy(name: name, count: count, symbols: symbols, distractors: max(0, T - 1), rng: &r) }
-        case "sum":
-            let mean = try o["mean"]?.bool() ?? false
-            d = Dataset.sum(name: name, count: count, length: try o["length"]?.int(min: 1, max: 100_000) ?? 10, mean: mean, rng: &rng)
-            d.withLength = { T in var r = SplitMix64(seed: seed); return Dataset.sum(name: name, count: count, length: T, mean: mean, rng: &r) }
-        case "text":
-            var corpus: String
-            if let f = o["file"] {
-                let path = try f.string()
-                guard let text = try? String(contentsOf: URL(fileURLWithPath: path, relativeTo: lessonDirectory), encoding: .utf8) else {
-                    throw f.error("cannot read \(path) as UTF-8 text (paths are relative to the lesson)")
-                }
-                corpus = text
-            } else {
-                corpus = try o.required("corpus").string()
+        if let generated = try generatedTask(task, o) {
+            let count = try o["count"]?.int(min: 1, max: 100_000) ?? 256
+            try checkSize(count: count, task: generated, at: o["count"] ?? o.field)
+            let test = try testPart(o["test"], task: generated, trainCount: count)
+            if let test, let f = o["test"] { try checkSize(count: test.count, task: test.lengths.map { generated.withLengths($0) } ?? generated, at: f) }
+            if let split, let f = o["split"] { try checkSplit(total: count, fraction: split, at: f) }
+            d = Dataset.generated(name: name, task: generated, count: count, seed: seed, test: test, split: split)
+        } else {
+            switch task {
+            case "text": d = try textData(name: name, o, lessonDirectory: lessonDirectory)
+            case "series": d = try seriesData(name: name, o, split: split, lessonDirectory: lessonDirectory)
+            default: d = try inlineData(name: name, o, lessonDirectory: lessonDirectory)
             }
-            corpus = corpus.precomposedStringWithCanonicalMapping  // Korean: one syllable, one symbol
-            let level = try o["level"]?.choice(["char", "word"]) ?? "char"
-            guard let t = Dataset.text(name: name, corpus: corpus, level: level, length: try o["length"]?.int(min: 1),
-                                       stride: try o["stride"]?.int(min: 1)) else {
-                throw o.error("the text needs at least two symbols")
+            if let split, let f = o["split"], task != "series" {  // series splits before it normalizes
+                try checkSplit(total: d.count, fraction: split, at: f)
+                d = d.holdingOut(last: Dataset.splitCounts(total: d.count, fraction: split).test)
             }
-            d = t
-        default:
-            d = try inlineData(name: name, o)
         }
         state.datasets[name] = d
         state.lastData = name
-        var note = state.language == "ko"
-            ? "**\(Escape.markdown(name))**: 길이 \(d.steps)인 시퀀스 \(NumberFormat.grouped(d.count))개 (`\(task)`), `x_t`의 크기 \(d.inputSize), 손실 `\(d.loss.rawValue)`"
-            : "**\(Escape.markdown(name))**: \(NumberFormat.grouped(d.count)) \(d.count == 1 ? "sequence" : "sequences") of \(d.steps) steps (`\(task)`), `x_t` of size \(d.inputSize), loss `\(d.loss.rawValue)`"
-        if !d.vocabulary.isEmpty && d.vocabulary.count <= 40 {
-            note += (state.language == "ko" ? "; 어휘: " : "; vocabulary: ") + d.vocabulary.map { Escape.markdown($0 == " " ? "␣" : $0) }.joined(separator: " ")
-        }
-        return [.note(note)]
+        return [.note(dataNote(d, language: state.language))]
     }
 
-    static func inlineData(name: String, _ o: Options) throws(LessonError) -> Dataset {
-        let loss = LossKind(rawValue: try o.required("loss").choice(LossKind.allCases.map(\.rawValue)))!
+    // MARK: - Generated tasks
+
+    /// The recipe of a generated task from its options; nil for the other tasks.
+    static func generatedTask(_ task: String, _ o: Options) throws(LessonError) -> GeneratedTask? {
+        switch task {
+        case "last_value":
+            return .lastValue(lengths: try lengthList(o["length"], min: 1) ?? [7],
+                              inputSize: try o["input_size"]?.int(min: 1, max: 10_000) ?? 1)
+        case "copy":
+            let symbols = try o["symbols"]?.int(min: 2, max: 1000) ?? 4
+            return .copy(symbols: symbols, distractorSymbols: try o["distractor_symbols"]?.int(min: 1, max: 1000) ?? symbols,
+                         distractors: try lengthList(o["distractors"], min: 0) ?? [10])
+        case "sum":
+            return .sum(lengths: try lengthList(o["length"], min: 1) ?? [10], mean: try o["mean"]?.bool() ?? false)
+        case "adding":
+            let variant = GeneratedTask.AddingVariant(rawValue: try o["target"]?.choice(["scaled", "sum"]) ?? "scaled") ?? .scaled
+            let minimum = GeneratedTask.adding(lengths: [], variant: variant).minimumLength
+            return .adding(lengths: try lengthList(o["length"], min: minimum) ?? [100], variant: variant)
+        case "temporal_order":
+            let minimum = GeneratedTask.temporalOrder(lengths: []).minimumLength
+            return .temporalOrder(lengths: try lengthList(o["length"], min: minimum) ?? [100])
+        default:
+            return nil
+        }
+    }
+
+    /// A length or a list of lengths that sequences cycle through.
+    static func lengthList(_ f: Field?, min: Int) throws(LessonError) -> [Int]? {
+        guard let f else { return nil }
+        var lengths: [Int] = []
+        for item in try f.listOrSingle() { lengths.append(try item.int(min: min, max: 100_000)) }
+        guard !lengths.isEmpty else { throw f.error("needs at least one length") }
+        return lengths
+    }
+
+    /// `test: N` (N more sequences) or `test: {count: N, length: L}` (lengths unseen in
+    /// training). Only the count and the lengths may differ: the model reads both parts.
+    static func testPart(_ f: Field?, task: GeneratedTask, trainCount: Int) throws(LessonError) -> TestPartRecipe? {
+        guard let f else { return nil }
+        if f.isScalar { return TestPartRecipe(count: try f.int(min: 1, max: 100_000), lengths: nil) }
+        let options = dataTasks.first { $0.task == task.name }?.options.filter { $0 != "test" } ?? []
+        let key = task.lengthKey
+        let t = try f.mapping(allowed: options)
+        for (k, v) in t.entries where k != "count" && k != key {
+            throw v.error("cannot change in the test part, which the same model reads (it may change count and \(key))")
+        }
+        var lengths = try lengthList(t[key], min: key == "distractors" ? 0 : task.minimumLength)
+        if key == "distractors" { lengths = lengths?.map { $0 + 1 } }  // sequence lengths
+        return TestPartRecipe(count: try t["count"]?.int(min: 1, max: 100_000) ?? trainCount, lengths: lengths)
+    }
+
+    /// Refuses a generated dataset larger than `maximumNumbers`, naming the product.
+    static func checkSize(count: Int, task: GeneratedTask, at f: Field) throws(LessonError) {
+        try checkSize(["count": count, "length": task.longest, "x_t size": task.inputSize], at: f, fix: "make count or length smaller")
+    }
+
+    /// Refuses a product of sizes over `maximumNumbers`, with the product spelt out and a fix.
+    static func checkSize(_ factors: KeyValuePairs<String, Int>, at f: Field, fix: String) throws(LessonError) {
+        var product = 1, overflow = false
+        for (_, v) in factors {
+            let (p, o) = product.multipliedReportingOverflow(by: v)
+            product = p
+            overflow = overflow || o
+        }
+        guard overflow || product > maximumNumbers else { return }
+        throw f.error(factors.map(\.key).joined(separator: " × ") + " = " + factors.map { NumberFormat.grouped($0.value) }.joined(separator: " × ")
+            + " = \(overflow ? "more than \(NumberFormat.grouped(Int.max))" : NumberFormat.grouped(product)) numbers, more than the \(NumberFormat.grouped(maximumNumbers)) a dataset may hold (\(fix))")
+    }
+
+    /// `split` must leave at least one sequence on each side.
+    static func checkSplit(total: Int, fraction: Double, at f: Field) throws(LessonError) {
+        let (train, test) = Dataset.splitCounts(total: total, fraction: fraction)
+        guard train < 1 || test < 1 else { return }
+        throw f.error("holding out \(fraction) of \(total) \(total == 1 ? "sequence" : "sequences") leaves \(train) for training and \(test) for testing; at least one sequence must remain on each side")
+    }
+
+    // MARK: - Text
+
+    static func textData(name: String, _ o: Options, lessonDirectory: URL) throws(LessonError) -> Dataset {
+        var corpus: String
+        if let f = o["file"] {
+            if let c = o["corpus"] { throw c.error("give corpus or file, not both") }
+            corpus = try f.lessonFileText(in: lessonDirectory).text
+        } else {
+            corpus = try o.required("corpus").string()
+        }
+        corpus = corpus.precomposedStringWithCanonicalMapping  // Korean: one syllable, one symbol
+        let level = try o["level"]?.choice(["char", "word"]) ?? "char"
+        let length = try o["length"]?.int(min: 1, max: 100_000), stride = try o["stride"]?.int(min: 1, max: 100_000)
+        let symbols = level == "word" ? corpus.split(whereSeparator: { $0.isWhitespace }).count : corpus.count
+        guard symbols >= 2 else { throw o.error("the text needs at least two symbols") }
+        // One-hot windows: windows × length × vocabulary numbers, counted before they exist.
+        let L = min(length ?? (symbols - 1), symbols - 1), windows = (symbols - 1 - L) / (stride ?? L) + 1
+        let vocabulary = level == "word" ? Set(corpus.split(whereSeparator: { $0.isWhitespace })).count : Set(corpus).count
+        try checkSize(["windows": windows, "length": L, "vocabulary": vocabulary], at: o["stride"] ?? o["length"] ?? o.field,
+                      fix: "use a larger stride or a shorter text")
+        guard let d = Dataset.text(name: name, corpus: corpus, level: level, length: length, stride: stride) else {
+            throw o.error("the text needs at least two symbols")
+        }
+        return d
+    }
+
+    // MARK: - Series
+
+    static func seriesData(name: String, _ o: Options, split: Double?, lessonDirectory: URL) throws(LessonError) -> Dataset {
+        let values: [Double]
+        if let f = o["file"] {
+            if let v = o["values"] { throw v.error("give file or values, not both") }
+            values = try csvColumn(file: f, column: try o.required("column"), lessonDirectory: lessonDirectory)
+        } else {
+            if let c = o["column"] { throw c.error("applies to a file only") }
+            values = try o.required("values").doubles()
+        }
+        let windowField = try o.required("window")
+        let W = try windowField.int(min: 1, max: 100_000)
+        let H = try o["horizon"]?.int(min: 1, max: 100_000) ?? 1, stride = try o["stride"]?.int(min: 1, max: 100_000) ?? 1
+        let windows = Dataset.windowCount(values: values.count, window: W, horizon: H, stride: stride)
+        guard windows >= 1 else {
+            throw windowField.error("a window of \(W) steps predicting \(H) ahead needs at least \(W + H) values; the series has \(values.count)")
+        }
+        try checkSize(["windows": windows, "window": W], at: windowField, fix: "use a larger stride")
+        var trainWindows = windows
+        if let split, let f = o["split"] {
+            try checkSplit(total: windows, fraction: split, at: f)
+            trainWindows = Dataset.splitCounts(total: windows, fraction: split).train
+        }
+        let normalize = try o["normalize"]?.bool() ?? false
+        guard var d = Dataset.series(name: name, values: values, window: W, horizon: H, stride: stride,
+                                     normalizeOver: normalize ? trainWindows : nil) else {
+            throw (o["normalize"] ?? o.field).error("the training part's values are all equal, so they have no standard deviation to normalize by")
+        }
+        if trainWindows < windows { d = d.holdingOut(last: windows - trainWindows) }
+        return d
+    }
+
+    /// One column of a CSV file beside the lesson: `column: close` names it in the header row,
+    /// `column: 2` counts from 1 in a file without one. Fields may be quoted ("1,5"); a quoted
+    /// field cannot span lines. Blank lines are skipped; line numbers are the file's.
+    static func csvColumn(file f: Field, column c: Field, lessonDirectory: URL) throws(LessonError) -> [Double] {
+        let (path, text) = try f.lessonFileText(in: lessonDirectory)
+        let named: String? = Int(try c.string()) == nil ? try c.string() : nil
+        var index = named == nil ? try c.int(min: 1, max: 100_000) - 1 : 0
+        var width: Int?, values: [Double] = []
+        for (n, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            guard !line.allSatisfy(\.isWhitespace) else { continue }
+            let cells = csvCells(line)
+            guard let w = width else {
+                width = cells.count
+                if let named {
+                    guard let k = cells.firstIndex(of: named) else {
+                        throw c.error("\(path) has no column \"\(named)\" (its first row names \(cells.map { "\"\($0)\"" }.joined(separator: ", ")))")
+                    }
+                    index = k
+                    continue  // the header
+                }
+                guard index < cells.count else { throw c.error("\(path) has \(cells.count) columns, not \(index + 1)") }
+                try values.append(number(cells[index], line: n + 1, firstRow: true))
+                continue
+            }
+            guard cells.count == w else {
+                throw f.error("\(path):\(n + 1): has \(cells.count) columns, but \(named == nil ? "the first row" : "the header") has \(w)")
+            }
+            try values.append(number(cells[index], line: n + 1, firstRow: false))
+        }
+        func number(_ cell: String, line: Int, firstRow: Bool) throws(LessonError) -> Double {
+            if let v = Double(cell), v.isFinite { return v }
+            let hint = firstRow ? " (if the first row names the columns, give the column's name)" : ""
+            throw f.error("\(path):\(line): column \(named ?? String(index + 1)) is \"\(cell)\", not a number\(hint)")
+        }
+        guard !values.isEmpty else { throw f.error("\(path) has no rows of numbers") }
+        return values
+    }
+
+    /// The fields of one CSV line, unquoted and trimmed.
+    static func csvCells(_ line: Substring) -> [String] {
+        var cells: [String] = [], cell = "", quoted = false, wasQuoted = false
+        var rest = line[...]
+        while let ch = rest.popFirst() {
+            if quoted {
+                if ch != "\"" { cell.append(ch) } else if rest.first == "\"" { cell.append("\""); rest.removeFirst() } else { quoted = false }
+            } else if ch == "\"" && cell.allSatisfy(\.isWhitespace) {
+                quoted = true
+                wasQuoted = true
+                cell = ""
+            } else if ch == "," {
+                cells.append(wasQuoted ? cell : cell.trimmingCharacters(in: .whitespaces))
+                cell = ""
+                wasQuoted = false
+            } else if !(wasQuoted && ch.isWhitespace) {
+                cell.append(ch)
+            }
+        }
+        cells.append(wasQuoted ? cell : cell.trimmingCharacters(in: .whitespaces))
+        return cells
+    }
+
+    // MARK: - Inline
+
+    /// `sequences: [{x, targets}, …]` in the lesson, or the same list (or a mapping holding
+    /// `sequences:`) in a JSON or YAML file beside it; errors in a file name the file's line.
+    static func inlineData(name: String, _ o: Options, lessonDirectory: URL) throws(LessonError) -> Dataset {
+        let loss = LossKind(rawValue: try o.required("loss").choice(LossKind.allCases.map(\.rawValue))) ?? .mseLast
+        guard let f = o["file"] else { return try inlineData(name: name, loss: loss, sequences: try o.required("sequences")) }
+        if let s = o["sequences"] { throw s.error("give sequences or file, not both") }
+        let (path, text) = try f.lessonFileText(in: lessonDirectory)
+        do throws(LessonError) {
+            let node: Node?
+            do { node = try Yams.compose(yaml: text) } catch { throw Lesson.yamlError(error, file: path, baseLine: 1) }
+            guard let node else { throw LessonError(file: path, line: 1, message: "is empty") }
+            var sequences = Field(node: node, path: "sequences", baseLine: 1, file: path)
+            if case .mapping = node {
+                let m = try Field(node: node, path: "", baseLine: 1, file: path).mapping(allowed: ["sequences"])
+                guard let s = m["sequences"] else { throw LessonError(file: path, line: 1, message: "needs sequences: [{x: …, targets: …}, …]") }
+                sequences = s
+            }
+            return try inlineData(name: name, loss: loss, sequences: sequences)
+        } catch {
+            throw f.error("\(error.file):\(error.line): \(error.message)")
+        }
+    }
+
+    static func inlineData(name: String, loss: LossKind, sequences: Field) throws(LessonError) -> Dataset {
         var d: Dataset?
-        for item in try o.required("sequences").list() {
+        for item in try sequences.list() {
             let s = try item.mapping(allowed: ["x", "targets"])
-            let rows = try s.required("x").rows()
-            guard let width = rows.first?.count, width > 0 else { throw try s.required("x").error("needs at least one step") }
-            guard rows.allSatisfy({ $0.count == width }) else { throw try s.required("x").error("every step needs \(width) numbers") }
+            let xf = try s.required("x")
+            let rows = try xf.rows()
+            guard let width = rows.first?.count, width > 0 else { throw xf.error("needs at least one step") }
+            guard rows.allSatisfy({ $0.count == width }) else { throw xf.error("every step needs \(width) numbers") }
             let tf = try s.required("targets")
             let targets: Targets
             switch loss {
             case .mseLast: targets = .vectors(tf.isScalar ? [try tf.double()] : try tf.doubles())
             case .mseAll: targets = .vectors(try tf.rows().flatMap { $0 })
-            case .xentLast: targets = .classes([try tf.int(min: 0)])
+            case .xentLast:
+                // A class, or a list of one (as JSON writers tend to give every target).
+                let items = try tf.listOrSingle()
+                guard let only = items.first, items.count == 1 else { throw tf.error("needs one class, for the last step") }
+                targets = .classes([try only.int(min: 0, max: 100_000)])
             case .xentAll:
                 var c: [Int] = []
-                for v in try tf.list() { c.append(try v.int(min: 0)) }
+                for v in try tf.list() { c.append(try v.int(min: 0, max: 100_000)) }
                 targets = .classes(c)
             }
             let outputs: Int
@@ -90,13 +329,42 @@ extension Actions {
                 switch targets { case .vectors(let v): n = v.count / max(outputs, 1); case .classes(let c): n = c.count }
                 guard n == rows.count else { throw tf.error("needs one target per step (\(rows.count))") }
             }
-            if d == nil { d = Dataset(name: name, task: "inline", loss: loss, inputSize: width, outputSize: outputs) }
-            guard d!.inputSize == width else { throw try s.required("x").error("every sequence needs \(d!.inputSize) numbers per step") }
-            d!.outputSize = max(d!.outputSize, outputs)
-            d!.vectors.append(rows.flatMap { $0 })
-            d!.targets.append(targets)
+            var data = d ?? Dataset(name: name, task: "inline", loss: loss, inputSize: width, outputSize: outputs)
+            guard data.inputSize == width else { throw xf.error("every sequence needs \(data.inputSize) numbers per step") }
+            data.outputSize = max(data.outputSize, outputs)
+            data.vectors.append(rows.flatMap { $0 })
+            data.targets.append(targets)
+            d = data
         }
-        guard let d else { throw o.error("sequences needs at least one sequence") }
+        guard let d else { throw sequences.error("needs at least one sequence") }
         return d
+    }
+
+    // MARK: - The note
+
+    /// One line: how many sequences of what length, the input size and loss, the test part,
+    /// and a short vocabulary.
+    static func dataNote(_ d: Dataset, language: String) -> String {
+        let ko = language == "ko"
+        let lengths = describe(d.lengths)
+        var note = ko
+            ? "**\(Escape.markdown(d.name))**: 길이 \(lengths)인 시퀀스 \(NumberFormat.grouped(d.count))개 (`\(d.task)`), `x_t`의 크기 \(d.inputSize), 손실 `\(d.loss.rawValue)`"
+            : "**\(Escape.markdown(d.name))**: \(NumberFormat.grouped(d.count)) \(d.count == 1 ? "sequence" : "sequences") of \(lengths) steps (`\(d.task)`), `x_t` of size \(d.inputSize), loss `\(d.loss.rawValue)`"
+        if let t = d.test {
+            let other = t.lengths == d.lengths ? nil : describe(t.lengths)
+            note += ko
+                ? "; 테스트용 \(NumberFormat.grouped(t.count))개" + (other.map { " (길이 \($0))" } ?? "")
+                : "; held out for testing: \(NumberFormat.grouped(t.count)) \(t.count == 1 ? "sequence" : "sequences")" + (other.map { " of \($0) steps" } ?? "")
+        }
+        if !d.vocabulary.isEmpty && d.vocabulary.count <= 40 {
+            note += (ko ? "; 어휘: " : "; vocabulary: ") + d.vocabulary.map { Escape.markdown($0 == " " ? "␣" : $0) }.joined(separator: " ")
+        }
+        return note
+    }
+
+    /// `7`, `11, 21, 41`, or `10–110` when there are many.
+    static func describe(_ lengths: [Int]) -> String {
+        guard let first = lengths.first, let last = lengths.last else { return "0" }
+        return lengths.count <= 5 ? lengths.map(String.init).joined(separator: ", ") : "\(first)–\(last)"
     }
 }

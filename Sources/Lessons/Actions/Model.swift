@@ -4,22 +4,32 @@ import Reports
 
 /// `model`: define a network (options in lessons/README.md).
 extension Actions {
+    /// The options that describe a network (also a `compare` variant's).
+    static let networkOptions = ["cell", "input_size", "hidden_size", "layers", "output_size", "activation",
+                                 "gru_variant", "peephole", "bidirectional", "embedding", "vocab_from", "recurrent_scale"]
+
     static func defineModel(_ field: Field, state: LessonState, lessonDirectory: URL) throws(LessonError) -> [Output] {
-        let o = try field.mapping(allowed: ["name", "cell", "input_size", "hidden_size", "layers", "output_size", "activation",
-                                            "gru_variant", "peephole", "bidirectional", "embedding", "vocab_from",
-                                            "recurrent_scale", "weights", "seed"])
+        let o = try field.mapping(allowed: ["name"] + networkOptions + ["weights", "seed"])
         let name = try o["name"]?.string() ?? "model"
+        let (network, parameters) = try makeNetwork(o, state: state, lessonDirectory: lessonDirectory,
+                                                    seed: try seedOption(o) ?? state.seed(for: "model:" + name))
+        state.models[name] = LessonModel(name: name, network: network, parameters: parameters)
+        state.lastModel = name
+        state.values.set(name + ".parameters", network.parameterCount)
+        let summary = Summary.describe(network)
+        return [.note("**\(Escape.markdown(name))**: \(Escape.markdown(summary)) — \(NumberFormat.grouped(network.parameterCount)) \(state.language == "ko" ? "개 파라미터" : "parameters")")]
+    }
+
+    /// A network and its starting parameters from model options (`weights` or a description).
+    static func makeNetwork(_ o: Options, state: LessonState, lessonDirectory: URL,
+                            seed: UInt64) throws(LessonError) -> (Network, [Double]) {
         let network: Network
         var parameters: [Double]
         if let weightsField = o["weights"] {
             // Explicit weights: a MODEL.json file as rnnlab trace reads it, beside the lesson.
-            let path = try weightsField.string()
-            let url = URL(fileURLWithPath: path, relativeTo: lessonDirectory)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw weightsField.error("cannot read \(path) (paths are relative to the lesson)")
-            }
+            let (path, data) = try weightsField.lessonFileBytes(in: lessonDirectory)
             do {
-                let model = try TraceFiles.model([UInt8](data), name: path)
+                let model = try TraceFiles.model(data, name: path)
                 network = model.network
                 parameters = model.parameters
             } catch {
@@ -66,17 +76,13 @@ extension Actions {
                 peephole: try o["peephole"]?.bool() ?? false, bidirectional: try o["bidirectional"]?.bool() ?? false,
                 vocabularySize: vocabulary)
             network = Network(spec)
-            let seed = try seedOption(o) ?? state.seed(for: "model:" + name)
             parameters = network.initialParameters(seed: seed)
         }
         if let scaleField = o["recurrent_scale"] {
             let s = try scaleField.positiveDouble()
             scaleRecurrent(network, &parameters, to: s)
         }
-        state.models[name] = LessonModel(name: name, network: network, parameters: parameters)
-        state.lastModel = name
-        let summary = Summary.describe(network)
-        return [.note("**\(Escape.markdown(name))**: \(Escape.markdown(summary)) — \(NumberFormat.grouped(network.parameterCount)) \(state.language == "ko" ? "개 파라미터" : "parameters")")]
+        return (network, parameters)
     }
 
     /// Rescales every recurrent matrix W_h* so that its largest singular value is `s`.

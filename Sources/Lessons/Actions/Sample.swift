@@ -4,8 +4,11 @@ import Reports
 
 /// `sample`: generate text from a model trained on text.
 extension Actions {
+    /// Records `NAME.text`, `.temperature`, `.entropy` (mean entropy of the tempered next-symbol
+    /// distributions, nats), `.novel_bigrams` (fraction of generated symbol pairs the training
+    /// text never has) and `.distinct` (distinct symbols generated); NAME defaults to `sample`.
     static func sample(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
-        let o = try field.mapping(allowed: ["model", "data", "start", "length", "temperature", "seed"])
+        let o = try field.mapping(allowed: ["name", "model", "data", "start", "length", "temperature", "seed"])
         let model = try state.model(o["model"], options: o)
         let data = try state.dataset(o["data"], options: o, for: model)
         guard !data.vocabulary.isEmpty, data.task == "text" else { throw o.error("sampling needs a model trained on text data") }
@@ -29,23 +32,24 @@ extension Actions {
         let spec = model.network.spec
         let incremental = !spec.bidirectional
         let Y = spec.outputSize
-        var state: [(h: [Double], c: [Double]?)]? = nil  // per layer
+        var carried: [(h: [Double], c: [Double]?)]? = nil  // per layer
         var pending = ids  // symbols not yet fed to the network
+        var entropy = 0.0  // summed over the generated steps, in nats
         for _ in 0..<length {
             var one = Dataset(name: "", task: "text", loss: .xentLast, inputSize: V, outputSize: V)
             one.tokens = [incremental ? pending : ids]
             one.targets = [.classes([0])]
             var sample = one.sample(0, for: model.network)
-            if incremental, let state {
-                sample.h0 = state[0].h
-                sample.c0 = state[0].c
-                sample.upperH0 = state.dropFirst().map(\.h)
-                sample.upperC0 = spec.cell == .lstm ? state.dropFirst().map { $0.c ?? [] } : nil
+            if incremental, let carried {
+                sample.h0 = carried[0].h
+                sample.c0 = carried[0].c
+                sample.upperH0 = carried.dropFirst().map(\.h)
+                sample.upperC0 = spec.cell == .lstm ? carried.dropFirst().map { $0.c ?? [] } : nil
             }
             let record = model.network.forward(parameters: model.parameters, sample: sample)
             let steps = record.steps
             if incremental {
-                state = record.layers.map { layer in
+                carried = record.layers.map { layer in
                     let r = layer[0]
                     return (Array(r.hidden(at: steps)), r.spec.hasCellState ? Array(r.cell(at: steps)) : nil)
                 }
@@ -53,6 +57,8 @@ extension Actions {
             let logits = record.y[((steps - 1) * Y)..<(steps * Y)].map { $0 / temperature }
             let top = logits.max() ?? 0
             let weights = logits.map { exp($0 - top) }
+            let total = weights.reduce(0, +)
+            entropy += weights.reduce(0.0) { h, w in w > 0 ? h - (w / total) * log(w / total) : h }
             var u = rng.uniform() * weights.reduce(0, +)
             var next = weights.count - 1
             for (k, w) in weights.enumerated() {
@@ -63,6 +69,19 @@ extension Actions {
             pending = [next]
         }
         let text = ids.map { data.vocabulary[$0] }.joined(separator: words ? " " : "")
+        // How the sample differs from the training text: bigrams the text never has.
+        var seen = Set<Int>()
+        for (x, y) in zip(data.tokens, data.targets) {
+            if case .classes(let next) = y { for (a, b) in zip(x, next) { seen.insert(a * V + b) } }
+        }
+        let generated = zip(ids.dropLast(), ids.dropFirst()).suffix(length)
+        let novel = generated.filter { !seen.contains($0.0 * V + $0.1) }.count
+        let name = try o["name"]?.string() ?? "sample"
+        state.values.set(name + ".text", .text(text))
+        state.values.set(name + ".temperature", temperature)
+        state.values.set(name + ".entropy", entropy / Double(length))
+        state.values.set(name + ".novel_bigrams", Double(novel) / Double(max(generated.count, 1)))
+        state.values.set(name + ".distinct", Set(ids.suffix(length)).count)
         return [.text(text)]
     }
 }

@@ -15,10 +15,30 @@ extension Actions {
         state.steps[model.name] = trace
         state.lastModel = model.name
         let r = trace.record.layers[0][0]
+        recordStep(model.name + ".step", trace, in: state.values)
         let first = euclideanNorm(r.dhAt(1)), last = euclideanNorm(r.dhAt(r.steps))
         let ko = state.language == "ko"
         return [.note(ko
             ? "**\(Escape.markdown(model.name))**, 시퀀스 \(index) (T = \(r.steps)): 손실 \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `‖∂h_T/∂h_0‖` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))"
             : "**\(Escape.markdown(model.name))** on sequence \(index) (T = \(r.steps)): loss \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `‖∂h_T/∂h_0‖` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))")]
+    }
+
+    /// `prefix.loss`, `.T`, `.dh_norm` (‖dL/dh_t‖ for t = 0…T, so `.dh_norm[1]` is ‖dL/dh_1‖),
+    /// `.dc_norm` (LSTM), `.jacobian` (‖∂h_T/∂h_t‖ for t = 0…T) and `.mean.GATE` (each gate's
+    /// mean, smallest and largest value over steps and units: `.mean.f` is the LSTM's average forget
+    /// gate, `.min.f` and `.max.f` its extremes).
+    static func recordStep(_ prefix: String, _ trace: Trace, in values: ValueStore) {
+        let r = trace.record.layers[0][0]
+        values.set(prefix + ".loss", trace.record.loss)
+        values.set(prefix + ".T", r.steps)
+        values.set(prefix + ".dh_norm", .list((0...r.steps).map { euclideanNorm(r.dhAt($0)) }))
+        if r.spec.hasCellState { values.set(prefix + ".dc_norm", .list((0...r.steps).map { euclideanNorm(r.dcAt($0)) })) }
+        values.set(prefix + ".jacobian", .list(trace.jacobianNorms[0][0]))
+        for (g, gate) in r.spec.gateNames.enumerated() where r.steps > 0 {
+            let all = (1...r.steps).flatMap { Array(r.gate(g, at: $0)) }
+            values.set(prefix + ".mean." + gate, all.reduce(0, +) / Double(all.count))
+            values.set(prefix + ".min." + gate, all.min() ?? .nan)
+            values.set(prefix + ".max." + gate, all.max() ?? .nan)
+        }
     }
 }

@@ -51,6 +51,7 @@ extension Actions {
         }
         let name = try o["name"]?.string() ?? "sweep"
         state.sweeps[name] = result
+        recordSweep(name, result, in: state.values)
         state.lastSweep = name
         let ko = state.language == "ko"
         var headers = [parameter, "T", "‖∂h_T/∂h₀‖"]
@@ -86,5 +87,29 @@ extension Actions {
         default: break
         }
         return s
+    }
+
+    /// `name.values`; per swept value v: `name.jacobian[v]` (‖∂h_T/∂h_0‖), `name.dh_ratio[v]`
+    /// (‖dL/dh_1‖ / ‖dL/dh_T‖) and, with `train:`, `name.final_loss[v]` and `name.diverged[v]`;
+    /// each also as one list in the order of the values (`name.jacobian`).
+    static func recordSweep(_ name: String, _ result: SweepResult, in values: ValueStore) {
+        values.set(name + ".values", .list(result.values))
+        var series: [String: [Double]] = [:]
+        func put(_ key: String, _ k: Int, _ x: Double) {
+            values.set(ValueStore.key("\(name).\(key)", result.values[k]), x)
+            series[key, default: []].append(x)
+        }
+        for k in result.values.indices {
+            put("jacobian", k, result.jacobianNorms[k][0])
+            let dh = result.gradientNorms[k]
+            if dh.count > 1 { put("dh_ratio", k, dh[1] / dh[dh.count - 1]) }
+            if k < result.histories.count {
+                put("final_loss", k, result.histories[k].last?.loss ?? .nan)
+                put("diverged", k, result.outcomes[k] == .completed ? 0 : 1)
+            }
+        }
+        for key in ["jacobian", "dh_ratio", "final_loss", "diverged"] {
+            if let xs = series[key] { values.set("\(name).\(key)", .list(xs)) }
+        }
     }
 }

@@ -51,6 +51,7 @@ extension Actions {
         model.dataName = data.name
         state.models[model.name] = model
         state.lastModel = model.name
+        recordTraining(model.name + ".train", result, in: state.values)
         let ko = state.language == "ko"
         switch result.outcome {
         case .completed:
@@ -62,6 +63,21 @@ extension Actions {
             return [.note(ko
                 ? "⚠️ **\(Escape.markdown(model.name))** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 그래디언트가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
                 : "⚠️ Training **\(Escape.markdown(model.name))** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept.")]
+        }
+    }
+
+    /// `prefix.first_loss`, `.final_loss`, `.losses` (one per epoch), `.epochs`, `.diverged` (1 or 0)
+    /// and, when it diverged, `.diverged_epoch`.
+    static func recordTraining(_ prefix: String, _ result: TrainingResult, in values: ValueStore) {
+        if let first = result.history.first { values.set(prefix + ".first_loss", first.loss) }
+        if let last = result.history.last { values.set(prefix + ".final_loss", last.loss) }
+        values.set(prefix + ".losses", .list(result.history.map(\.loss)))
+        values.set(prefix + ".epochs", result.history.count)
+        if case .diverged(let e, _) = result.outcome {
+            values.set(prefix + ".diverged", 1)
+            values.set(prefix + ".diverged_epoch", e)
+        } else {
+            values.set(prefix + ".diverged", 0)
         }
     }
 }

@@ -1,0 +1,116 @@
+import Foundation
+
+/// The one way a lesson reads a file it names (`data: file:`, `model: weights:`).
+///
+/// A lesson is something a student downloads and runs, so a lesson may read only regular files
+/// inside its own folder: no absolute paths, no `..`, no symbolic link that leads out of the
+/// folder, no devices or pipes, nothing over 64 MiB. Both sides are resolved with `realpath`
+/// before they are compared, so a link inside the folder to a file inside the folder is fine.
+enum LessonFiles {
+    /// The largest file a lesson may read: big enough for any course data, small enough that a
+    /// mistaken path cannot fill memory.
+    static let maximumBytes = 64 << 20
+
+    /// What every refusal says, so the fix is in the message.
+    static let rule = "paths are relative to the lesson and stay inside its folder"
+
+    /// Why a file could not be read, as a sentence that goes after the field's name.
+    struct Problem: Error, Sendable {
+        var message: String
+    }
+
+    /// The bytes of `path`, a path relative to `lessonDirectory`.
+    static func read(_ path: String, lessonDirectory: URL) throws(Problem) -> [UInt8] {
+        let resolved = try resolve(path, lessonDirectory: lessonDirectory)
+        // O_NONBLOCK: a pipe swapped in after the check must not hang the open; O_NOFOLLOW: a
+        // link swapped in after realpath must not be followed.
+        let fd = open(resolved, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw Problem(message: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        // Check the file that is open, not the name: nothing can change between check and read.
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw Problem(message: "\(path) is not a regular file (a lesson reads only files)")
+        }
+        guard info.st_size <= maximumBytes else { throw tooLarge(path, bytes: Int(info.st_size)) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw Problem(message: "cannot read \(path): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+            // The file may have grown since fstat.
+            if bytes.count > maximumBytes { throw tooLarge(path, bytes: bytes.count) }
+        }
+        return bytes
+    }
+
+    /// The contents of `path` as UTF-8 text.
+    static func readText(_ path: String, lessonDirectory: URL) throws(Problem) -> String {
+        let bytes = try read(path, lessonDirectory: lessonDirectory)
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            throw Problem(message: "\(path) is not UTF-8 text")
+        }
+        // Spreadsheets often start their CSV files with a byte order mark.
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text
+    }
+
+    /// The real path of `path`, checked to lie inside the lesson's real folder.
+    static func resolve(_ path: String, lessonDirectory: URL) throws(Problem) -> String {
+        guard !path.isEmpty else { throw Problem(message: "is empty (\(rule))") }
+        guard !path.contains("\0") else { throw Problem(message: "contains a NUL character (\(rule))") }
+        guard !path.hasPrefix("/") else {
+            throw Problem(message: "\(path) is an absolute path (\(rule))")
+        }
+        guard !path.split(separator: "/").contains("..") else {
+            throw Problem(message: "\(path) goes up with .. (\(rule))")
+        }
+        guard let base = realPath(lessonDirectory.path) else {
+            throw Problem(message: "cannot resolve the lesson's folder \(lessonDirectory.path)")
+        }
+        guard let target = realPath(base + "/" + path) else {
+            throw Problem(message: "cannot find \(path) (\(rule))")
+        }
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        guard target.hasPrefix(prefix) else {
+            throw Problem(message: "\(path) leads outside the lesson's folder through a symbolic link (\(rule))")
+        }
+        return target
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    private static func tooLarge(_ path: String, bytes: Int) -> Problem {
+        Problem(message: "\(path) is \(bytes >> 20) MiB or more; a lesson file can be at most \(maximumBytes >> 20) MiB")
+    }
+}
+
+extension Field {
+    /// The file this field names, read through `LessonFiles`; a refusal is reported at this field.
+    func lessonFileText(in lessonDirectory: URL) throws(LessonError) -> (path: String, text: String) {
+        let path = try string()
+        do {
+            return (path, try LessonFiles.readText(path, lessonDirectory: lessonDirectory))
+        } catch {
+            throw self.error(error.message)
+        }
+    }
+
+    /// The bytes of the file this field names, read through `LessonFiles`.
+    func lessonFileBytes(in lessonDirectory: URL) throws(LessonError) -> (path: String, bytes: [UInt8]) {
+        let path = try string()
+        do {
+            return (path, try LessonFiles.read(path, lessonDirectory: lessonDirectory))
+        } catch {
+            throw self.error(error.message)
+        }
+    }
+}
