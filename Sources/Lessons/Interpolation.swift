@@ -232,11 +232,13 @@ enum Interpolation {
         return String(format: "%.0f", (v / unit).rounded() * unit)
     }
 
-    /// `1.23 × 10⁻⁴`: always with its mantissa, so sci:2 reads the same for every value.
+    /// `1.23 × 10⁻⁴`: always with its mantissa, so sci:2 reads the same for every value (without
+    /// the power when it is 10⁰).
     static func scientific(_ v: Double, _ n: Int) -> String {
         let s = String(format: "%.\(n)e", v)  // 1.23e-04; printf does the rounding and the carry
         let parts = s.split(separator: "e")
         guard parts.count == 2, let e = Int(parts[1]) else { return s }
-        return String(parts[0]) + " × " + NumberFormat.powerOfTen(e)
+        // × 10⁰ says nothing: 1.81, not 1.81 × 10⁰.
+        return e == 0 ? String(parts[0]) : String(parts[0]) + " × " + NumberFormat.powerOfTen(e)
     }
 }

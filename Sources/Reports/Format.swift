@@ -15,7 +15,9 @@ public enum NumberFormat {
     /// A fixed number of decimals, for gate tables.
     public static func fixed(_ v: Double, _ decimals: Int) -> String {
         if !v.isFinite { return short(v) }
-        return String(format: "%.\(decimals)f", v)
+        let text = String(format: "%.\(decimals)f", v)
+        // −0.0004 to 3 decimals is "-0.000": a sign on zero only confuses a table.
+        return text.hasPrefix("-") && text.dropFirst().allSatisfy { $0 == "0" || $0 == "." } ? String(text.dropFirst()) : text
     }
 
     /// An integer with thousands separators (1,276), as Keras prints parameter counts.

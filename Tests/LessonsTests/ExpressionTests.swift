@@ -283,6 +283,7 @@ struct ExpressionTests {
         #expect(format("1e-4 | sci:1") == "1.0 × 10⁻⁴", "the mantissa stays even when it is 1")
         #expect(format("params | sci") == "1.23 × 10⁴")
         #expect(format("9.999 | sci:2") == "1.00 × 10¹")
+        #expect(format("1.814 | sci:2") == "1.81", "no × 10⁰")
         #expect(format("0.953 | percent") == "95.3%")
         #expect(format("lstm.test.accuracy | percent:2") == "95.31%")
         #expect(format("rnn.test.accuracy | percent:0") == "25%")

@@ -72,6 +72,7 @@ extension Actions {
         }
         state.datasets[name] = d
         state.lastData = name
+        recordData(d, in: state.values)
         return [.note(dataNote(d, language: state.language))]
     }
 
@@ -366,5 +367,20 @@ extension Actions {
     static func describe(_ lengths: [Int]) -> String {
         guard let first = lengths.first, let last = lengths.last else { return "0" }
         return lengths.count <= 5 ? lengths.map(String.init).joined(separator: ", ") : "\(first)–\(last)"
+    }
+
+    /// `D.count`, `D.steps` (the length of the first sequence; `D.lengths` lists them when they
+    /// vary), `D.input_size`, `D.output_size` and, with a held-out part, `D.test.count` and
+    /// `D.test.steps`.
+    static func recordData(_ d: Dataset, in values: ValueStore, prefix: String? = nil) {
+        let p = prefix ?? d.name
+        values.set(p + ".count", d.count)
+        values.set(p + ".steps", d.steps)
+        if d.lengths.count > 1 { values.set(p + ".lengths", .list(d.lengths.map(Double.init))) }
+        if prefix == nil {
+            values.set(p + ".input_size", d.inputSize)
+            values.set(p + ".output_size", d.outputSize)
+            if let test = d.test { recordData(test, in: values, prefix: p + ".test") }
+        }
     }
 }

@@ -77,6 +77,8 @@ struct Evaluation: Sendable {
 /// measured on the evaluated part.
 struct Baselines {
     var rows: [(name: String, key: String, loss: Double?, accuracy: Double?)] = []
+    /// The constant predictor's answer (per output), for real targets.
+    var meanValue: [Double] = []
 
     init(train: Dataset, on data: Dataset, tolerance: Double?, language: String) {
         let ko = language == "ko"
@@ -129,6 +131,7 @@ struct Baselines {
             }
             rows.append((ko ? "평균 예측(상수)" : "constant mean", "mean", loss / Double(max(sequences, 1)),
                          tolerance == nil ? nil : Double(hits) / Double(max(trials, 1))))
+            meanValue = mean
         case nil:
             break
         }
@@ -141,6 +144,8 @@ struct Baselines {
             if let a = row.accuracy { values.set("\(prefix).baseline.\(row.key)", a) }
             if let l = row.loss { values.set("\(prefix).baseline.\(row.key)_loss", l) }
         }
+        if meanValue.count == 1 { values.set("\(prefix).baseline.mean_value", meanValue[0]) }
+        else if !meanValue.isEmpty { values.set("\(prefix).baseline.mean_value", .list(meanValue)) }
     }
 }
 
