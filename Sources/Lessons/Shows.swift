@@ -122,7 +122,8 @@ enum Shows {
                 title = (ko ? "게이트 " : "Gate ") + display(r.spec.gateNames[g])
                 if r.spec.gateNames[g] != "c_tilde" && r.spec.gateNames[g] != "h_tilde" { scale = .unitInterval }
             }
-            let map = Heatmap(title: title, values: values, steps: T, units: H, scale: scale)
+            var map = Heatmap(title: title, values: values, steps: T, units: H, scale: scale)
+            map.language = state.language
             return [figure(state, { map.svg(id: $0) }, caption: map.caption, alt: map.title + (map.caption.isEmpty ? "" : " (\(map.caption))"))]
         case "gradient_norms":
             let trace = try trace(o, state, kind)
@@ -131,13 +132,13 @@ enum Shows {
             if r.spec.hasCellState {
                 series.append(.init(name: "‖dL/dc_t‖", points: (0...r.steps).map { (Double($0), euclideanNorm(r.dcAt($0))) }))
             }
-            let chart = LineChart(title: ko ? "시점별 그래디언트 크기" : "Gradient norm at every step", xLabel: "t",
+            let chart = LineChart(language: state.language, title: ko ? "시점별 그래디언트 크기" : "Gradient norm at every step", xLabel: "t",
                                   yLabel: "‖dL/dh_t‖", logY: try o["log"]?.bool() ?? true, series: series)
             return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
         case "jacobian_norms":
             let trace = try trace(o, state, kind)
             let norms = trace.jacobianNorms[0][0]
-            let chart = LineChart(title: ko ? "야코비안 노름 ‖∂h_T/∂h_t‖" : "Jacobian norm ‖∂h_T/∂h_t‖", xLabel: "t",
+            let chart = LineChart(language: state.language, title: ko ? "야코비안 노름 ‖∂h_T/∂h_t‖" : "Jacobian norm ‖∂h_T/∂h_t‖", xLabel: "t",
                                   yLabel: "‖∂h_T/∂h_t‖", logY: try o["log"]?.bool() ?? true,
                                   series: [.init(name: "‖∂h_T/∂h_t‖", points: norms.enumerated().map { (Double($0.offset), $0.element) })])
             return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
@@ -146,7 +147,7 @@ enum Shows {
             guard !model.history.isEmpty else {
                 throw o.error("loss_curve needs a trained model: \(model.name) has not been trained yet (add a train: cell before this one)")
             }
-            let chart = LineChart(title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
+            let chart = LineChart(language: state.language, title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
                                   logY: try o["log"]?.bool() ?? true,
                                   series: [.init(name: "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
             var out: [Output] = [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
@@ -208,12 +209,12 @@ enum Shows {
                 LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))",
                                  points: n.enumerated().map { (Double(n.count - 1 - $0.offset), $0.element) })
             }
-            let chart = LineChart(title: ko ? "스윕: ‖∂h_T/∂h_t‖" : "Sweep: ‖∂h_T/∂h_t‖", xLabel: "T − t",
+            let chart = LineChart(language: state.language, title: ko ? "스윕: ‖∂h_T/∂h_t‖" : "Sweep: ‖∂h_T/∂h_t‖", xLabel: "T − t",
                                   yLabel: "‖∂h_T/∂h_t‖", logY: true, series: series)
             var out = [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
             if !sweep.histories.isEmpty {
                 let losses = LineChart(
-                    title: ko ? "스윕: 학습 손실" : "Sweep: training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
+                    language: state.language, title: ko ? "스윕: 학습 손실" : "Sweep: training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
                     logY: true, series: zip(sweep.values, sweep.histories).map { v, h in
                         LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))", points: h.map { (Double($0.epoch), $0.loss) })
                     })

@@ -76,7 +76,7 @@ enum StepThrough {
         diagram.language = ko ? .ko : .en
         let graph: String
         do { graph = try Graphviz.svg(fromDOT: diagram.dot.text) } catch { throw o.error(error.description) }
-        let chart = LineChart(title: ko ? "‖dL/dh_t‖ (현재 시점 표시)" : "‖dL/dh_t‖ (current step marked)", xLabel: "t",
+        let chart = LineChart(language: state.language, title: ko ? "‖dL/dh_t‖ (현재 시점 표시)" : "‖dL/dh_t‖ (current step marked)", xLabel: "t",
                               yLabel: "‖dL/dh_t‖", logY: true,
                               series: [.init(name: "‖dL/dh_t‖", points: (0...T).map { (Double($0), euclideanNorm(r.dhAt($0))) })],
                               marker: Double(T))

@@ -29,8 +29,12 @@ public struct LineChart: Sendable {
     public var marker: Double?
     public var width = 640.0
     public var height = 300.0
+    /// `en` or `ko`: the language of the text alternative and the axis note.
+    public var language: String
 
-    public init(title: String, xLabel: String, yLabel: String, logY: Bool = false, series: [Series], marker: Double? = nil) {
+    public init(language: String = "en", title: String, xLabel: String, yLabel: String, logY: Bool = false,
+                series: [Series], marker: Double? = nil) {
+        self.language = language
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -94,7 +98,7 @@ public struct LineChart: Sendable {
         }
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(pw))\" height=\"\(f(ph))\" fill=\"none\" stroke=\"#333\"/>"
         s += "<text x=\"\(f(left + pw / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">\(e(xLabel))</text>"
-        s += "<text transform=\"translate(16 \(f(top + ph / 2))) rotate(-90)\" text-anchor=\"middle\">\(e(yLabel + (logY ? " (log)" : "")))</text>"
+        s += "<text transform=\"translate(16 \(f(top + ph / 2))) rotate(-90)\" text-anchor=\"middle\">\(e(yLabel + (logY ? (language == "ko" ? " (로그)" : " (log)") : "")))</text>"
         // Series: one polyline per unbroken run of usable points.
         for (k, serie) in series.enumerated() {
             let color = Palette.colors[k % Palette.colors.count], dash = Palette.dashes[k % Palette.dashes.count]
@@ -122,13 +126,18 @@ public struct LineChart: Sendable {
 
     /// A text alternative summarising each series.
     public var description: String {
+        let ko = language == "ko"
         let parts = series.map { serie -> String in
             let pts = serie.points.filter(usable)
-            guard let first = pts.first, let last = pts.last else { return "\(serie.name): no finite values" }
+            guard let first = pts.first, let last = pts.last else { return "\(serie.name): " + (ko ? "유한한 값 없음" : "no finite values") }
             let lo = pts.map(\.y).min()!, hi = pts.map(\.y).max()!
-            return "\(serie.name): from \(NumberFormat.short(first.y)) at \(xLabel) = \(Ticks.label(first.x)) to \(NumberFormat.short(last.y)) at \(Ticks.label(last.x)); range \(NumberFormat.short(lo)) to \(NumberFormat.short(hi))"
+            let (a, b, l, h) = (NumberFormat.short(first.y), NumberFormat.short(last.y), NumberFormat.short(lo), NumberFormat.short(hi))
+            return ko
+                ? "\(serie.name): \(xLabel) = \(Ticks.label(first.x))에서 \(a), \(Ticks.label(last.x))에서 \(b); 범위 \(l) – \(h)"
+                : "\(serie.name): from \(a) at \(xLabel) = \(Ticks.label(first.x)) to \(b) at \(Ticks.label(last.x)); range \(l) to \(h)"
         }
-        return "\(title). \(yLabel) against \(xLabel)\(logY ? " on a log scale" : ""). " + parts.joined(separator: ". ")
+        let axes = ko ? "\(xLabel)에 따른 \(yLabel)\(logY ? " (로그 눈금)" : "")" : "\(yLabel) against \(xLabel)\(logY ? " on a log scale" : "")"
+        return "\(title). \(axes). " + parts.joined(separator: ". ")
     }
 }
 

@@ -14,7 +14,7 @@ public enum HTMLWriter {
                 body += "<section class=\"prose\">\n\(MarkdownParser().html(from: InkPrepass.apply(markdown)))\n</section>\n"
             case .cell(let cell):
                 body += "<section class=\"cell\(cell.error == nil ? "" : " failed")\" id=\"cell-\(cell.line)\">\n"
-                body += "<details class=\"source\"><summary>\(e(Labels.source(lang))) · line \(cell.line)</summary>"
+                body += "<details class=\"source\"><summary>\(e(Labels.source(lang))) · \(e(Labels.line(lang))) \(cell.line)</summary>"
                 body += "<pre><code>\(e(cell.source.trimmingTrailingNewlines()))</code></pre></details>\n"
                 // Closed <details> never print; handouts that show code get this copy instead.
                 body += "<pre class=\"print-source\"><code>\(e(cell.source.trimmingTrailingNewlines()))</code></pre>\n"

@@ -17,6 +17,9 @@ public struct Heatmap: Sendable {
     public var maxRows = 64
     public var width = 640.0
 
+    /// `en` or `ko`: the language of the text alternative.
+    public var language = "en"
+
     public init(title: String, values: [Double], steps: Int, units: Int, scale: Scale) {
         self.title = title
         self.values = values
@@ -104,7 +107,10 @@ public struct Heatmap: Sendable {
     private func description(lo: Double, hi: Double) -> String {
         let finite = values.filter(\.isFinite)
         let mean = finite.isEmpty ? 0 : finite.reduce(0, +) / Double(finite.count)
-        var text = "\(title): \(units) units over \(steps) steps; values from \(NumberFormat.short(finite.min() ?? 0)) to \(NumberFormat.short(finite.max() ?? 0)), mean \(NumberFormat.short(mean))"
+        let (lo, hi, m) = (NumberFormat.short(finite.min() ?? 0), NumberFormat.short(finite.max() ?? 0), NumberFormat.short(mean))
+        var text = language == "ko"
+            ? "\(title): 유닛 \(units)개, 시점 \(steps)개; 값의 범위 \(lo) – \(hi), 평균 \(m)"
+            : "\(title): \(units) units over \(steps) steps; values from \(lo) to \(hi), mean \(m)"
         if !caption.isEmpty { text += "; \(caption)" }
         return text
     }

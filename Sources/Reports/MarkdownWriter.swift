@@ -10,7 +10,7 @@ public enum MarkdownWriter {
             case .prose(let markdown):
                 out += markdown.trimmingTrailingNewlines() + "\n\n"
             case .cell(let cell):
-                out += "<details><summary>\(Labels.cell(report.language)) (line \(cell.line))</summary>\n\n"
+                out += "<details><summary>\(Labels.cell(report.language)) (\(Labels.line(report.language)) \(cell.line))</summary>\n\n"
                 out += "```yaml\n\(cell.source.trimmingTrailingNewlines())\n```\n\n</details>\n\n"
                 for output in cell.outputs {
                     switch output {
@@ -67,6 +67,7 @@ extension String {
 /// Interface words in the lesson's language.
 public enum Labels {
     public static func cell(_ language: String) -> String { language == "ko" ? "셀" : "cell" }
+    public static func line(_ language: String) -> String { language == "ko" ? "줄" : "line" }
     public static func error(_ language: String) -> String { language == "ko" ? "오류" : "Error" }
     public static func source(_ language: String) -> String { language == "ko" ? "셀 코드" : "cell source" }
     public static func lessons(_ language: String) -> String { language == "ko" ? "레슨" : "Lessons" }

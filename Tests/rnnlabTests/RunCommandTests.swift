@@ -68,7 +68,13 @@ struct RunCommandTests {
         let dir = try files(["a.md": Self.good])
         _ = try CLI.run(["run", "lessons", "-o", "one", "-q"], in: dir)
         _ = try CLI.run(["run", "lessons", "-o", "two", "-q"], in: dir)
-        let one = try tree(dir.appendingPathComponent("one")), two = try tree(dir.appendingPathComponent("two"))
+        var one = try tree(dir.appendingPathComponent("one")), two = try tree(dir.appendingPathComponent("two"))
+        // Wall-clock times live in timings.json (and timings.js, which shows them on the page):
+        // the one thing allowed to differ. Every other byte, values.json included, is the same.
+        for timing in ["a/timings.json", "a/timings.js"] {
+            #expect(one.removeValue(forKey: timing) != nil && two.removeValue(forKey: timing) != nil, "\(timing) is written")
+        }
+        #expect(one["a/values.json"] != nil)
         #expect(!one.isEmpty && one == two)
     }
 
@@ -105,6 +111,43 @@ struct RunCommandTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/fine/index.html").path), "other lessons still run")
         let index = try String(contentsOf: dir.appendingPathComponent("out/index.html"), encoding: .utf8)
         #expect(index.contains("stopped with an error"))
+    }
+
+    @Test func aFailingClaimFailsTheRunAtItsLineWithTheReportKept() throws {
+        let lesson = """
+            ---
+            title: Claims
+            ---
+            The model has {{ m.parameters | int }} parameters.
+
+            ```rnnlab
+            data: {name: d, task: sum, count: 16, length: 4, test: 8}
+            model: {name: m, cell: rnn, input_size: 1, hidden_size: 2, output_size: 1}
+            evaluate: {model: m}
+            ```
+
+            ```rnnlab
+            expect:
+              - m.parameters == 11
+              - m.test.loss < 0
+            ```
+
+            ```rnnlab
+            show: shapes
+            ```
+            """
+        let dir = try files(["claims.md": lesson])
+        let r = try CLI.run(["run", "lessons/claims.md", "-o", "out", "-q"], in: dir)
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].hasPrefix("lessons/claims.md:15: expected m.test.loss < 0, measured m.test.loss = "), "\(r.stderr)")
+        let md = try String(contentsOf: dir.appendingPathComponent("out/claims/report.md"), encoding: .utf8)
+        #expect(md.contains("The model has 11 parameters."))
+        #expect(md.contains("| m.parameters == 11 | m.parameters = 11 | ✓ |") && md.contains("| ✗ |"))
+        #expect(md.contains("> **Error** `lessons/claims.md:15: expected m.test.loss < 0"))
+        #expect(!md.contains("show: shapes"), "the report ends with the failing cell")
+        let values = try String(contentsOf: dir.appendingPathComponent("out/claims/values.json"), encoding: .utf8)
+        #expect(values.contains("\"m.test.loss\": "))
     }
 
     @Test func largeRecordingStaysUnderTwoMegabytes() throws {

@@ -201,11 +201,11 @@ extension Actions {
             : "\(name): \(seeds.count) seeds each, trained on \(NumberFormat.grouped(data.count)) sequences, evaluated on \(NumberFormat.grouped(test.count)) held-out ones"
         var out: [Output] = [.table(Table(caption: caption, headers: headers, rows: rows, numeric: Set(1..<headers.count)))]
         out.append(.timing(label: ko ? "학습과 평가에 걸린 시간" : "Time to train and evaluate", keys: timingKeys))
-        let chart = LineChart(title: ko ? "\(name): 학습 손실 (시드 중앙값)" : "\(name): training loss (median over seeds)",
+        let chart = LineChart(language: state.language, title: ko ? "\(name): 학습 손실 (시드 중앙값)" : "\(name): training loss (median over seeds)",
                               xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss", logY: true, series: curves)
         out.append(figure(state, chart))
         if !byLength.isEmpty {
-            let lengthChart = LineChart(title: ko ? "\(name): 길이별 테스트 정확도 (시드 중앙값)" : "\(name): held-out accuracy by length (median over seeds)",
+            let lengthChart = LineChart(language: state.language, title: ko ? "\(name): 길이별 테스트 정확도 (시드 중앙값)" : "\(name): held-out accuracy by length (median over seeds)",
                                         xLabel: ko ? "길이 T" : "length T", yLabel: ko ? "정확도" : "accuracy", logY: false, series: byLength)
             out.append(figure(state, lengthChart))
         }

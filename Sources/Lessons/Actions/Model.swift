@@ -17,7 +17,8 @@ extension Actions {
         state.lastModel = name
         state.values.set(name + ".parameters", network.parameterCount)
         let summary = Summary.describe(network)
-        return [.note("**\(Escape.markdown(name))**: \(Escape.markdown(summary)) — \(NumberFormat.grouped(network.parameterCount)) \(state.language == "ko" ? "개 파라미터" : "parameters")")]
+        let count = NumberFormat.grouped(network.parameterCount)
+        return [.note("**\(Escape.markdown(name))**: \(Escape.markdown(summary)) — " + (state.language == "ko" ? "파라미터 \(count)개" : "\(count) parameters"))]
     }
 
     /// A network and its starting parameters from model options (`weights` or a description).

@@ -1,0 +1,95 @@
+"""The lessons in lessons/ as a user runs them: every one passes its own claims, leaves no
+placeholder unfilled and writes values.json; reruns give the same bytes; and a comparison's page
+shows its measured time from timings.js when opened from file://."""
+import json
+import pathlib
+import re
+import subprocess
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+LESSONS = sorted(p for p in (ROOT / "lessons").glob("*.md") if p.name != "README.md")
+CLAIMS = ("Claims checked against this run", "확인한 주장")
+
+
+@pytest.fixture(scope="module")
+def lessons_out(tmp_path_factory, rnnlab):
+    out = tmp_path_factory.mktemp("lessons") / "out"
+    run = subprocess.run([rnnlab, "run", str(ROOT / "lessons"), "-o", str(out), "-q"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def claim_rows(report_md):
+    """The rows of every claims table: (claim, measured, verdict)."""
+    rows, inside = [], False
+    for line in report_md.splitlines():
+        if any(line.startswith(f"**{c}**") for c in CLAIMS):
+            inside = True
+            continue
+        if inside and line.startswith("| ") and not line.startswith("| ---"):
+            cells = [c.strip() for c in line.strip("|").split(" | ")]
+            if cells[-1] in ("✓", "✗"):
+                rows.append(cells)
+        elif inside and not line.startswith("|") and line.strip():
+            inside = False
+    return rows
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_every_lesson_checks_its_claims(lessons_out, lesson):
+    folder = lessons_out / lesson.stem
+    md = (folder / "report.md").read_text()
+    rows = claim_rows(md)
+    assert len(rows) >= 3, f"{lesson.name}: a lesson backs its claims with expect ({len(rows)} found)"
+    assert all(r[-1] == "✓" for r in rows), [r for r in rows if r[-1] != "✓"]
+    assert "{{" not in md, "every placeholder is filled"
+    values = json.loads((folder / "values.json").read_text())
+    assert len(values) >= 10
+    timings = json.loads((folder / "timings.json").read_text())
+    assert timings["lesson"] > 0
+
+
+def test_reruns_give_the_same_bytes(tmp_path, rnnlab, lessons_out):
+    cheap = [p for p in LESSONS if p.stem.startswith(("01-", "02-", "07-"))]
+    out = tmp_path / "again"
+    subprocess.run([rnnlab, "run", *map(str, cheap), "-o", str(out), "-q"], check=True)
+    for lesson in cheap:
+        for f in sorted((out / lesson.stem).iterdir()):
+            if f.name.startswith("timings."):
+                continue
+            assert f.read_bytes() == (lessons_out / lesson.stem / f.name).read_bytes(), f"{lesson.stem}/{f.name}"
+
+
+def test_comparison_page_shows_its_time_offline(driver, tmp_path, rnnlab):
+    (tmp_path / "cmp.md").write_text("""---
+title: 비교
+language: ko
+seed: 1
+---
+정확도: {{ c.g.test.accuracy | percent }}.
+
+```rnnlab
+data: {name: d, task: copy, count: 32, symbols: 2, distractors: 3, distractor_symbols: 2, test: 16}
+compare: {name: c, model: {input_size: 4, hidden_size: 4, output_size: 2}, variants: {g: {cell: gru}, r: {cell: rnn}}, seeds: 2, train: {epochs: 2}}
+expect: ["c.g.seeds == 2"]
+```
+""")
+    subprocess.run([rnnlab, "run", "cmp.md", "-o", "out", "-q"], cwd=tmp_path, check=True)
+    page = tmp_path / "out" / "cmp" / "index.html"
+    html = page.read_text()
+    assert re.search(r"<script src=\"timings.js\"></script>", html)
+    assert not re.search(r"(src|href)=\"https?:", html), "nothing fetched from the network"
+    driver.get(page.resolve().as_uri())
+    driver.get_log("browser")
+    driver.refresh()
+    time.sleep(0.2)
+    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    shown = [o.text for o in driver.find_elements(By.CSS_SELECTOR, "output[data-timing]")]
+    assert len(shown) == 3 and all(re.fullmatch(r"\d+\.\d+ s", t) for t in shown), shown
+    assert "학습과 평가에 걸린 시간" in driver.find_element(By.CSS_SELECTOR, "p.timing").text
+    assert "✓" in driver.find_element(By.TAG_NAME, "main").text
