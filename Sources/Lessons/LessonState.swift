@@ -83,6 +83,8 @@ struct SweepResult {
     /// With `train:`, each value's training history and how it ended.
     var histories: [[EpochSummary]] = []
     var outcomes: [TrainingOutcome] = []
+    /// The swept model's cell (an LSTM's Jacobian is of (h, c), not of h alone).
+    var cell: CellKind?
 }
 
 /// A duration in seconds.

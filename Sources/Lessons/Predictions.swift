@@ -88,9 +88,11 @@ extension Shows {
                 for (i, t) in steps.enumerated() {
                     let y = Array(record.y[((t - 1) * Y)..<(t * Y)]), d = Array(v[(i * Y)..<((i + 1) * Y)])
                     let err = zip(y, d).map { $0 - $1 }
+                    // Enough decimals that an error just past the tolerance does not print as it.
+                    let digits = tolerance.map { t in err.contains { abs(abs($0) - t) < 5e-4 } ? 5 : 3 } ?? 3
                     var row = [perStep ? String(t) : String(k), d.map { NumberFormat.fixed($0, 3) }.joined(separator: ", "),
                                y.map { NumberFormat.fixed($0, 3) }.joined(separator: ", "),
-                               err.map { NumberFormat.fixed($0, 3) }.joined(separator: ", ")]
+                               err.map { NumberFormat.fixed($0, digits) }.joined(separator: ", ")]
                     if let tolerance {
                         let within = err.allSatisfy { abs($0) < tolerance }
                         row.append(within ? "✓" : "✗")

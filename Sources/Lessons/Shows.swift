@@ -138,9 +138,10 @@ enum Shows {
         case "jacobian_norms":
             let trace = try trace(o, state, kind)
             let norms = trace.jacobianNorms[0][0]
-            let chart = LineChart(language: state.language, title: ko ? "야코비안 노름 ‖∂h_T/∂h_t‖" : "Jacobian norm ‖∂h_T/∂h_t‖", xLabel: "t",
-                                  yLabel: "‖∂h_T/∂h_t‖", logY: try o["log"]?.bool() ?? true,
-                                  series: [.init(name: "‖∂h_T/∂h_t‖", points: norms.enumerated().map { (Double($0.offset), $0.element) })])
+            let symbol = jacobianSymbol(trace.model.network.spec.cell)
+            let chart = LineChart(language: state.language, title: ko ? "야코비안 노름 \(symbol)" : "Jacobian norm \(symbol)", xLabel: "t",
+                                  yLabel: symbol, logY: try o["log"]?.bool() ?? true,
+                                  series: [.init(name: symbol, points: norms.enumerated().map { (Double($0.offset), $0.element) })])
             return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
         case "loss_curve":
             let model = try state.model(o["model"], options: o)
@@ -209,8 +210,9 @@ enum Shows {
                 LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))",
                                  points: n.enumerated().map { (Double(n.count - 1 - $0.offset), $0.element) })
             }
-            let chart = LineChart(language: state.language, title: ko ? "스윕: ‖∂h_T/∂h_t‖" : "Sweep: ‖∂h_T/∂h_t‖", xLabel: "T − t",
-                                  yLabel: "‖∂h_T/∂h_t‖", logY: true, series: series)
+            let symbol = sweep.cell.map { jacobianSymbol($0) } ?? "‖∂h_T/∂h_t‖"
+            let chart = LineChart(language: state.language, title: ko ? "스윕: \(symbol)" : "Sweep: \(symbol)", xLabel: "T − t",
+                                  yLabel: symbol, logY: true, series: series)
             var out = [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
             if !sweep.histories.isEmpty {
                 let losses = LineChart(
@@ -222,6 +224,12 @@ enum Shows {
             }
             return out
         }
+    }
+
+    /// The Jacobian whose norm is measured: of the state h, or for an LSTM of (h, c) together.
+    /// `at` is the step's subscript as written: `_t`, or `₀`.
+    static func jacobianSymbol(_ cell: CellKind, at t: String = "_t") -> String {
+        cell == .lstm ? "‖∂(h,c)_T/∂(h,c)\(t)‖" : "‖∂h_T/∂h\(t)‖"
     }
 
     /// c_tilde → c̃, h_tilde → h̃.

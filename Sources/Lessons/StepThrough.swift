@@ -174,7 +174,7 @@ enum StepThrough {
                     NumberFormat.short(trace.jacobianNorms[0][0][t])]
         }
         return Table(caption: language == "ko" ? "시점별 기록" : "The record, step by step",
-                     headers: ["t", "‖h_t‖", "‖dL/dh_t‖", "‖∂h_T/∂h_t‖"], rows: rows, numeric: [0, 1, 2, 3])
+                     headers: ["t", "‖h_t‖", "‖dL/dh_t‖", Shows.jacobianSymbol(r.spec.kind)], rows: rows, numeric: [0, 1, 2, 3])
     }
 
     // MARK: - Compact encodings

@@ -46,7 +46,7 @@ enum Style {
     /// `name = [v₁, v₂, …]`, at most `limit` entries shown.
     static func vector<C: Collection>(_ name: String, _ values: C, limit: Int = 8) -> String where C.Element == Double {
         let shown = values.prefix(limit).map(number).joined(separator: ", ")
-        let more = values.count > limit ? ", … (\(values.count) values)" : ""
+        let more = values.count > limit ? ", … (n = \(values.count))" : ""  // the same in every language
         return "\(name) = [\(shown)\(more)]"
     }
 }

@@ -90,7 +90,10 @@ public struct UnrolledDiagram: Sendable {
                                                "shape": "box", "style": "dashed,rounded", "fillcolor": "#ffffff"]
                 if mode == .gradient, let record {
                     let norms = ((previous + 1)...(t - 1)).map { euclideanNorm(record.dhAt($0)) }
-                    attrs["tooltip"] = "‖dL/dh‖ from \(Style.number(norms.first ?? 0)) (t=\(previous + 1)) to \(Style.number(norms.last ?? 0)) (t=\(t - 1))"
+                    let (a, b) = (Style.number(norms.first ?? 0), Style.number(norms.last ?? 0))
+                    attrs["tooltip"] = language == .ko
+                        ? "‖dL/dh‖: \(a) (t=\(previous + 1))에서 \(b) (t=\(t - 1))까지"
+                        : "‖dL/dh‖ from \(a) (t=\(previous + 1)) to \(b) (t=\(t - 1))"
                 }
                 g.node(fold, attrs)
                 chainRow.append(fold)
@@ -121,7 +124,7 @@ public struct UnrolledDiagram: Sendable {
             } else {
                 let cell = "cell_\(t)"
                 g.node(cell, ["label": cellName, "fillcolor": "#ffffff", "penwidth": "1.4",
-                              "tooltip": "\(cellName) step \(t)"])
+                              "tooltip": language == .ko ? "\(cellName) \(t)단계" : "\(cellName) step \(t)"])
                 chainRow.append(contentsOf: [cell, "h_\(t)"])
                 g.edge("x_\(t)", cell)
                 g.edge(hPrev, cell, hEdge)

@@ -3,7 +3,9 @@
 /// - an indented code block (four spaces after a blank line) becomes a fenced block; Ink would
 ///   render it as a paragraph, turning `h_t … a_t` into emphasis;
 /// - a paragraph line that begins with a `code span` is joined to the line before (a soft line
-///   break is a space either way); Ink would start a new paragraph there.
+///   break is a space either way); Ink would start a new paragraph there;
+/// - an underscore inside a word (`W_xh`, `dh_12`, `y_{t−1}`) is escaped outside code spans:
+///   CommonMark never reads it as emphasis, Ink does.
 enum InkPrepass {
     static func apply(_ markdown: String) -> String {
         let lines = markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -38,14 +40,32 @@ enum InkPrepass {
             }
             if line.hasPrefix("`") && !line.hasPrefix("```"), let previous = out.last, !isBlank(previous),
                !previous.hasSuffix("  "), !startsBlock(previous) {
-                out[out.count - 1] = previous + " " + line
+                out[out.count - 1] = previous + " " + escapingIntrawordUnderscores(line)
                 k += 1
                 continue
             }
-            out.append(line)
+            out.append(escapingIntrawordUnderscores(line))
             k += 1
         }
         return out.joined(separator: "\n")
+    }
+
+    /// `_` between a letter or digit and a letter, digit or `{`, outside `code spans`, as `\_`.
+    static func escapingIntrawordUnderscores(_ line: String) -> String {
+        guard line.contains("_") else { return line }
+        let chars = Array(line)
+        var out = "", inCode = false
+        for (k, c) in chars.enumerated() {
+            if c == "`" { inCode.toggle() }
+            if c == "_", !inCode, k > 0, k + 1 < chars.count,
+               chars[k - 1].isLetter || chars[k - 1].isNumber,
+               chars[k + 1].isLetter || chars[k + 1].isNumber || chars[k + 1] == "{" {
+                out += "\\_"
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     /// Lines that are not paragraph text: headings, tables, quotes, rules, list items.

@@ -106,7 +106,7 @@ enum StepThroughScript {
         s += row(lang.dc, "dc", g2, "signed", m2, sg) + scalar("‖" + lang.dc + "‖", "dcNorm", d.dcNorm[t], sg);
       }
       var top = d.dhNorm[T];
-      s += scalar(lang.reach, "reach", top > 0 ? d.dhNorm[t] / top : NaN, sg) + scalar(lang.jac, "jac", d.jac[t], sg);
+      s += scalar(lang.reach, "reach", top > 0 ? d.dhNorm[t] / top : NaN, sg) + scalar(d.cell === "lstm" ? "‖∂(h,c)_T/∂(h,c)_t‖" : lang.jac, "jac", d.jac[t], sg);
       return s;
     }
 

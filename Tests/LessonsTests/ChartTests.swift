@@ -54,6 +54,16 @@ struct InkPrepassTests {
         #expect(html.contains("<p>one line <code>code</code> continues it.</p>"))
     }
 
+    @Test func underscoresInsideWordsAreNotEmphasis() {
+        let md = "The same W_xh, W_hh and b_h; ‖dL/dh_12‖ and x_t = y_{t−1}; `keep_this` and _real emphasis_."
+        var report = Report(name: "r", title: "t", language: "en", summary: "")
+        report.blocks = [.prose(md)]
+        let html = HTMLWriter.write(report)
+        #expect(html.contains("The same W_xh, W_hh and b_h; ‖dL/dh_12‖ and x_t = y_{t−1};"), "\(html)")
+        #expect(html.contains("<code>keep_this</code>") && html.contains("<em>real emphasis</em>"))
+        #expect(InkPrepass.apply("`a_b` c_d") == "`a_b` c\\_d")
+    }
+
     @Test func listsHeadingsAndTablesAreNotJoined() {
         let md = "- item\n`code` alone\n\n| a |\n`b`"
         #expect(InkPrepass.apply(md) == md)

@@ -19,8 +19,8 @@ extension Actions {
         let first = euclideanNorm(r.dhAt(1)), last = euclideanNorm(r.dhAt(r.steps))
         let ko = state.language == "ko"
         return [.note(ko
-            ? "**\(Escape.markdown(model.name))**, 시퀀스 \(index) (T = \(r.steps)): 손실 \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `‖∂h_T/∂h_0‖` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))"
-            : "**\(Escape.markdown(model.name))** on sequence \(index) (T = \(r.steps)): loss \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `‖∂h_T/∂h_0‖` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))")]
+            ? "**\(Escape.markdown(model.name))**, 학습 시퀀스 \(index) (T = \(r.steps)): 손실 \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `\(Shows.jacobianSymbol(model.network.spec.cell, at: "₀"))` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))"
+            : "**\(Escape.markdown(model.name))** on training sequence \(index) (T = \(r.steps)): loss \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `\(Shows.jacobianSymbol(model.network.spec.cell, at: "₀"))` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))")]
     }
 
     /// `prefix.loss`, `.T`, `.dh_norm` (‖dL/dh_t‖ for t = 0…T, so `.dh_norm[1]` is ‖dL/dh_1‖),

@@ -14,6 +14,7 @@ extension Actions {
         guard !values.isEmpty else { throw o.error("values needs at least one value") }
         let index = try o["index"]?.int(min: 0, max: data.count - 1) ?? 0
         var result = SweepResult(parameter: parameter, values: values, jacobianNorms: [], gradientNorms: [])
+        result.cell = model.network.spec.cell
         // With `train:`, every value trains a fresh copy of the model from the same start.
         let config = try o["train"].map { (f: Field) throws(LessonError) -> TrainingConfig in
             try trainingConfig(try f.mapping(allowed: trainingOptions), seed: state.seed(for: "sweep:" + model.name))
@@ -54,7 +55,7 @@ extension Actions {
         recordSweep(name, result, in: state.values)
         state.lastSweep = name
         let ko = state.language == "ko"
-        var headers = [parameter, "T", "‖∂h_T/∂h₀‖"]
+        var headers = [parameter, "T", Shows.jacobianSymbol(model.network.spec.cell, at: "₀")]
         var rows = zip(values, result.jacobianNorms).map { v, n in
             [NumberFormat.short(v), String(n.count - 1), NumberFormat.short(n[0])]
         }
