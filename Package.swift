@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/JohnSundell/Ink", from: "0.6.0"),
     ],
     targets: [
         // Dense double-precision kernels (AVX2/FMA with a generic fallback).
@@ -37,10 +36,17 @@ let package = Package(
             name: "RNNGraph",
             dependencies: ["RNNCore", "Reports", "CGraphviz"]
         ),
+        // cmark-gfm, GitHub's CommonMark library (Debian: libcmark-gfm-dev and
+        // libcmark-gfm-extensions-dev), used by exactly one Swift file (Reports/Markdown.swift).
+        .systemLibrary(
+            name: "CMarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
         // Markdown and HTML reports, SVG charts.
         .target(
             name: "Reports",
-            dependencies: [.product(name: "Ink", package: "Ink")]
+            dependencies: ["CMarkGFM"]
         ),
         // The lesson format and the notebook-style runner.
         .target(
@@ -70,6 +76,10 @@ let package = Package(
         .testTarget(
             name: "LessonsTests",
             dependencies: ["Lessons", "Reports", "RNNCore"]
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports"]
         ),
         .testTarget(
             name: "rnnlabTests",

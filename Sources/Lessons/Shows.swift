@@ -132,7 +132,7 @@ enum Shows {
             if r.spec.hasCellState {
                 series.append(.init(name: "‖dL/dc_t‖", points: (0...r.steps).map { (Double($0), euclideanNorm(r.dcAt($0))) }))
             }
-            let chart = LineChart(language: state.language, title: ko ? "시점별 그래디언트 크기" : "Gradient norm at every step", xLabel: "t",
+            let chart = LineChart(language: state.language, title: ko ? "시점별 기울기 크기" : "Gradient norm at every step", xLabel: "t",
                                   yLabel: "‖dL/dh_t‖", logY: try o["log"]?.bool() ?? true, series: series)
             return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
         case "jacobian_norms":
@@ -198,7 +198,7 @@ enum Shows {
                 [e.name, NumberFormat.short(maxMagnitude(e.analytic)), NumberFormat.short(e.worstRelativeError),
                  e.worstRelativeError < 1e-6 ? "OK" : "NOT OK"]
             }
-            return [.table(Table(caption: ko ? "유한 차분으로 검증한 그래디언트 (상대 오차 < 1e-6이면 OK)" : "Gradients checked by finite differences (OK below relative error 1e-6)",
+            return [.table(Table(caption: ko ? "유한 차분으로 검증한 기울기 (상대 오차 < 1e-6이면 OK)" : "Gradients checked by finite differences (OK below relative error 1e-6)",
                                  headers: [ko ? "텐서" : "tensor", "max |∂L/∂·|", ko ? "최대 상대 오차" : "worst relative error", ""],
                                  rows: rows, numeric: [1, 2]))]
         default:  // sweep

@@ -168,7 +168,7 @@ public struct UnrolledDiagram: Sendable {
         case (.forward, .en): return "\(n): the network unrolled over time"
         case (.forward, .ko): return "\(n): 시간에 따라 펼친 네트워크"
         case (.gradient, .en): return "\(n): gradient flowing back through time (‖dL/dh_t‖, log scale)"
-        case (.gradient, .ko): return "\(n): 시간을 거슬러 흐르는 그래디언트 (‖dL/dh_t‖, 로그 스케일)"
+        case (.gradient, .ko): return "\(n): 시간을 거슬러 흐르는 기울기 (‖dL/dh_t‖, 로그 눈금)"
         }
     }
 
@@ -219,7 +219,7 @@ public struct UnrolledDiagram: Sendable {
 
     private func legend(_ scale: LogColorScale) -> DOTGraph {
         var l = DOTGraph(name: "cluster_legend", attributes: [
-            "label": language == .ko ? "‖dL/dh‖ (로그 스케일)" : "‖dL/dh‖ (log scale)", "id": "legend",
+            "label": language == .ko ? "‖dL/dh‖ (로그 눈금)" : "‖dL/dh‖ (log scale)", "id": "legend",
             "style": "rounded", "color": "#bbbbbb"])
         let low = Int(scale.lowExponent), high = Int(scale.highExponent)
         let stride = max(1, (high - low + 4) / 5)

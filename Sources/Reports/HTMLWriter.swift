@@ -1,17 +1,19 @@
-import Ink
-
 /// `index.html`: one self-contained page (inline CSS, inline SVG, inline script, no network)
-/// with the prose, each cell's source (collapsible) and its outputs.
+/// with a table of contents, the prose, each cell's source (collapsible) and its outputs.
 public enum HTMLWriter {
     public static func write(_ report: Report) -> String {
         let e = Escape.html
         let lang = report.language == "ko" ? "ko" : "en"
         var body = ""
         var hasWidget = false, hasTiming = false
+        var ids = PageIDs(reserved: reservedIDs(report))
+        var headings: [MarkdownHeading] = []
         for block in report.blocks {
             switch block {
             case .prose(let markdown):
-                body += "<section class=\"prose\">\n\(MarkdownParser().html(from: InkPrepass.apply(markdown)))\n</section>\n"
+                let prose = Markdown.html(from: markdown, ids: &ids)
+                headings += prose.headings
+                body += "<section class=\"prose\">\n\(prose.html)</section>\n"
             case .cell(let cell):
                 body += "<section class=\"cell\(cell.error == nil ? "" : " failed")\" id=\"cell-\(cell.line)\">\n"
                 body += "<details class=\"source\"><summary>\(e(Labels.source(lang))) · \(e(Labels.line(lang))) \(cell.line)</summary>"
@@ -21,7 +23,7 @@ public enum HTMLWriter {
                 for output in cell.outputs {
                     switch output {
                     case .note(let text):
-                        body += "<div class=\"note\">\(MarkdownParser().html(from: InkPrepass.apply(text)))</div>\n"
+                        body += "<div class=\"note\">\(Markdown.html(from: text, ids: &ids).html)</div>\n"
                     case .text(let text):
                         body += "<pre class=\"output\">\(e(text.trimmingTrailingNewlines()))</pre>\n"
                     case .table(let table):
@@ -50,8 +52,47 @@ public enum HTMLWriter {
             + (report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")
         return page(
             language: lang, title: report.title, css: hasWidget ? StepThroughScript.css : "",
-            bodyClass: report.showCode ? "show-code" : "hide-code", header: header, main: body,
+            bodyClass: report.showCode ? "show-code" : "hide-code", header: header,
+            main: tableOfContents(headings, language: lang) + body,
             script: hasWidget ? StepThroughScript.js : nil, timings: hasTiming)
+    }
+
+    /// Ids the page gives cells and figures, which a heading's slug must not take.
+    static func reservedIDs(_ report: Report) -> [String] {
+        report.blocks.flatMap { block -> [String] in
+            guard case .cell(let cell) = block else { return [] }
+            return ["cell-\(cell.line)"] + cell.outputs.compactMap { output in
+                if case .figure(let figure) = output { figure.id } else { nil }
+            }
+        }
+    }
+
+    /// `<nav class="toc">`: the prose's `##` headings, each with its `###` headings beneath, when
+    /// there are at least two of them.
+    static func tableOfContents(_ headings: [MarkdownHeading], language: String) -> String {
+        let e = Escape.html
+        let entries = headings.filter { $0.level == 2 || $0.level == 3 }
+        guard entries.count >= 2 else { return "" }
+        var out = "<nav class=\"toc\" aria-label=\"\(e(Labels.contents(language)))\">"
+            + "<p class=\"toc-title\">\(e(Labels.contents(language)))</p>\n<ol>"
+        var inItem = false, inSublist = false
+        for heading in entries {
+            let link = "<a href=\"#\(e(heading.id))\">\(e(heading.text))</a>"
+            if heading.level == 3 && inItem {
+                if !inSublist { out += "<ol>" }
+                inSublist = true
+                out += "<li>\(link)</li>"
+            } else {
+                // A `###` before any `##` is listed at the top level.
+                if inSublist { out += "</ol>" }
+                if inItem { out += "</li>\n" }
+                inSublist = false
+                inItem = true
+                out += "<li>\(link)"
+            }
+        }
+        if inSublist { out += "</ol>" }
+        return out + "</li>\n</ol></nav>\n"
     }
 
     /// Fills every `<output data-timing>` from `timings.js` (written beside the page on each run,
@@ -129,6 +170,10 @@ enum Stylesheet {
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         .error { border: 2px solid var(--warn); padding: .6rem; margin: .6rem 0; background: #fff4ec; }
         .note p { margin: .3rem 0; }
+        nav.toc { border: 1px solid var(--rule); padding: .5rem 1rem; margin: 1rem 0; font-size: .9rem; }
+        nav.toc .toc-title { font-weight: bold; margin: 0 0 .2rem; }
+        nav.toc ol { margin: 0; padding-left: 1.4rem; } nav.toc a { color: var(--accent); text-decoration: none; }
+        .prose del { color: var(--muted); } .footnotes { font-size: .85rem; color: var(--muted); }
         .timing { color: var(--muted); font-size: .85rem; } .timing output { font-variant-numeric: tabular-nums; }
         .claims td.verdict { font-weight: bold; } .claims td.holds { color: #1b7f3b; } .claims td.fails { color: var(--warn); }
         .print-source { display: none; }
@@ -139,10 +184,15 @@ enum Stylesheet {
           body.show-code .print-source { display: block; font-size: 8pt; padding: .3rem; }
           .table { overflow: visible; } table { font-size: 7.5pt; } th { white-space: normal; }
           figure svg { max-height: 22cm; }
-          figure, table, pre, .stepthrough-print, .error { break-inside: avoid; }
+          figure, table, pre, .stepthrough-print, .error, nav.toc { break-inside: avoid; }
           h1, h2, h3 { break-after: avoid; }
           section.cell { border-left: none; padding-left: 0; }
           a { color: inherit; text-decoration: none; }
         }
         """
+}
+
+extension Labels {
+    /// The table of contents' title.
+    public static func contents(_ language: String) -> String { language == "ko" ? "목차" : "Contents" }
 }

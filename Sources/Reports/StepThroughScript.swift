@@ -16,7 +16,7 @@ enum StepThroughScript {
       keys: "단축키: ← → 이전 / 다음 시점 · 스페이스 재생 / 멈춤 · Home / End 처음 / 끝 · f / b 순전파 / 역전파",
       step: "시점", of: "/", x: "입력 x_t", y: "출력 y_t", lossTerm: "이 시점의 손실 항", loss: "손실 L",
       h: "은닉 상태 h_t", c: "셀 상태 c_t", a: "활성화 전 값 a_t", dh: "dL/dh_t", dc: "dL/dc_t",
-      reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (이 시점까지 도달하는 그래디언트의 비율)", jac: "‖∂h_T/∂h_t‖",
+      reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (이 시점까지 도달하는 기울기의 비율)", jac: "‖∂h_T/∂h_t‖",
       norm: "노름", initial: "초기 상태", eq: "유닛", play: "재생", pause: "멈춤", none: "—" }
   };
   var GATE = { f: "f_t", i: "i_t", c_tilde: "c̃_t", o: "o_t", z: "z_t", r: "r_t", h_tilde: "h̃_t" };

@@ -38,34 +38,3 @@ struct ChartTests {
         #expect(zip(lum, lum.dropFirst()).allSatisfy { $0 < $1 })
     }
 }
-
-@Suite("Markdown before Ink")
-struct InkPrepassTests {
-    @Test func indentedCodeBecomesFencedAndCodeSpansStayInTheirParagraph() {
-        let md = "one line\n`code` continues it.\n\n    h_t = tanh(a_t)\n\n    y_t = W h_t\n\nAfter.\n```python\n    x = 1\n`not joined`\n```"
-        let out = InkPrepass.apply(md)
-        #expect(out.contains("one line `code` continues it."))
-        #expect(out.contains("```text\nh_t = tanh(a_t)\n\ny_t = W h_t\n```"))
-        #expect(out.contains("```python\n    x = 1\n`not joined`\n```"), "fenced blocks are left alone")
-        var report = Report(name: "r", title: "t", language: "en", summary: "")
-        report.blocks = [.prose(md)]
-        let html = HTMLWriter.write(report)
-        #expect(html.contains("<pre><code class=\"language-text\">h_t = tanh(a_t)") && !html.contains("<em>t"))
-        #expect(html.contains("<p>one line <code>code</code> continues it.</p>"))
-    }
-
-    @Test func underscoresInsideWordsAreNotEmphasis() {
-        let md = "The same W_xh, W_hh and b_h; ‖dL/dh_12‖ and x_t = y_{t−1}; `keep_this` and _real emphasis_."
-        var report = Report(name: "r", title: "t", language: "en", summary: "")
-        report.blocks = [.prose(md)]
-        let html = HTMLWriter.write(report)
-        #expect(html.contains("The same W_xh, W_hh and b_h; ‖dL/dh_12‖ and x_t = y_{t−1};"), "\(html)")
-        #expect(html.contains("<code>keep_this</code>") && html.contains("<em>real emphasis</em>"))
-        #expect(InkPrepass.apply("`a_b` c_d") == "`a_b` c\\_d")
-    }
-
-    @Test func listsHeadingsAndTablesAreNotJoined() {
-        let md = "- item\n`code` alone\n\n| a |\n`b`"
-        #expect(InkPrepass.apply(md) == md)
-    }
-}

@@ -61,7 +61,7 @@ extension Actions {
                 : "Trained **\(Escape.markdown(model.name))** for \(epochs) epochs: loss \(NumberFormat.short(first)) → \(NumberFormat.short(last))")]
         case .diverged(let e, let s):
             return [.note(ko
-                ? "⚠️ **\(Escape.markdown(model.name))** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 그래디언트가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
+                ? "⚠️ **\(Escape.markdown(model.name))** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 기울기가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
                 : "⚠️ Training **\(Escape.markdown(model.name))** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept.")]
         }
     }
