@@ -6,7 +6,7 @@
 /// t = 1...T (row t−1).
 public struct CellRecord: Sendable {
     public let spec: CellSpec
-    public let steps: Int
+    public internal(set) var steps: Int
     public var hiddenSize: Int { spec.hiddenSize }
     public var gateWidth: Int { spec.gateCount * spec.hiddenSize }
 
@@ -33,18 +33,31 @@ public struct CellRecord: Sendable {
     init(spec: CellSpec, steps: Int) {
         self.spec = spec
         self.steps = steps
-        let H = spec.hiddenSize
-        let gw = spec.gateCount * H
-        // The cells write every entry of these before reading it, except the initial states.
-        preActivations = [Double](unfilled: steps * gw)
-        gates = spec.kind == .rnn ? [] : [Double](unfilled: steps * gw)
-        h = [Double](unfilled: (steps + 1) * H, zeroFirst: H)
-        c = spec.hasCellState ? [Double](unfilled: (steps + 1) * H, zeroFirst: H) : []
-        aux = spec.kind == .rnn ? [] : [Double](unfilled: steps * H)
+        preActivations = []
+        gates = []
+        h = []
+        c = []
+        aux = []
         dh = []
         dc = []
         dPreActivations = []
         dAux = []
+        prepare(steps: steps)
+    }
+
+    /// Sizes the forward arrays for a pass over `steps` steps, with zero initial states.
+    /// A record that already has those sizes keeps its storage: training passes one record from
+    /// sequence to sequence. The derivatives are left as they are until backward resizes them.
+    mutating func prepare(steps: Int) {
+        self.steps = steps
+        let H = spec.hiddenSize
+        let gw = spec.gateCount * H
+        // The cells write every entry of these before reading it, except the initial states.
+        preActivations.refill(unfilled: steps * gw)
+        gates.refill(unfilled: spec.kind == .rnn ? 0 : steps * gw)
+        h.refill(unfilled: (steps + 1) * H, zeroFirst: H)
+        c.refill(unfilled: spec.hasCellState ? (steps + 1) * H : 0, zeroFirst: H)
+        aux.refill(unfilled: spec.kind == .rnn ? 0 : steps * H)
     }
 
     /// h_t as an array (t = 0 … T).
@@ -68,6 +81,32 @@ extension Array where Element == Double {
         self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
             if count > 0 { buffer.baseAddress!.update(repeating: 0, count: Swift.min(zeroFirst, count)) }
             initialized = count
+        }
+    }
+
+    /// Makes this array what `init(unfilled:zeroFirst:)` gives (stale values instead of
+    /// undefined ones), keeping its storage when it is large enough: training passes one set of
+    /// arrays from sequence to sequence.
+    mutating func refill(unfilled count: Int, zeroFirst: Int = 0) {
+        if self.count == count {
+            let zeros = Swift.min(zeroFirst, count)
+            if zeros > 0 { withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: zeros) } }
+        } else if count <= capacity {
+            refillWithZeros(count: count)
+        } else {
+            self = [Double](unfilled: count, zeroFirst: zeroFirst)
+        }
+    }
+
+    /// Makes this `count` zeros, keeping its storage when it is large enough.
+    mutating func refillWithZeros(count: Int) {
+        if self.count == count {
+            if count > 0 { withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: count) } }
+        } else if count <= capacity {
+            removeAll(keepingCapacity: true)
+            append(contentsOf: repeatElement(0, count: count))
+        } else {
+            self = [Double](repeating: 0, count: count)
         }
     }
 }

@@ -49,16 +49,17 @@ struct GRUCell: RecurrentCell {
 
     func forward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
-        record: inout CellRecord, perturbation: StatePerturbation?
+        record: inout CellRecord, perturbation: StatePerturbation?, recurrent prepared: UnsafePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 3 * H
-        var recurrent = [Double](repeating: 0, count: G)
+        // W_h h_{t-1} + b_hh (reset_after), on the stack
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: G) { rBuf in
+        rBuf.initialize(repeating: 0)
         record.preActivations.withUnsafeMutableBufferPointer { preBuf in
         record.gates.withUnsafeMutableBufferPointer { gBuf in
         record.h.withUnsafeMutableBufferPointer { hBuf in
         record.aux.withUnsafeMutableBufferPointer { auxBuf in
-        recurrent.withUnsafeMutableBufferPointer { rBuf in
-        withAlignedCopy(of: weights + wh, count: G * H) { wAligned in
+        withRecurrent(weights, prepared: prepared) { wAligned in
             let whh = wAligned + 2 * H * H
             let pre = preBuf.baseAddress!, gates = gBuf.baseAddress!, h = hBuf.baseAddress!
             let aux = auxBuf.baseAddress!, rec = rBuf.baseAddress!
@@ -111,22 +112,24 @@ struct GRUCell: RecurrentCell {
     func backward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
         record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
-        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?
+        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?,
+        recurrent prepared: UnsafePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 3 * H
         // Every entry is written below (dh_0 starts at zero and accumulates).
-        record.dh = [Double](unfilled: (T + 1) * H, zeroFirst: H)
-        record.dPreActivations = [Double](unfilled: T * G)
-        if resetAfter { record.dAux = [Double](unfilled: T * H) }
-        var scratch = [Double](repeating: 0, count: G)
+        record.dh.refill(unfilled: (T + 1) * H, zeroFirst: H)
+        record.dPreActivations.refill(unfilled: T * G)
+        if resetAfter { record.dAux.refill(unfilled: T * H) }
+        // per-step scratch, on the stack
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: G) { sBuf in
+        sBuf.initialize(repeating: 0)
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
         record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in
         record.dAux.withUnsafeMutableBufferPointer { dAuxBuf in
         record.gates.withUnsafeBufferPointer { gBuf in
         record.h.withUnsafeBufferPointer { hBuf in
         record.aux.withUnsafeBufferPointer { auxBuf in
-        scratch.withUnsafeMutableBufferPointer { sBuf in
-        withAlignedCopy(of: weights + wh, count: G * H) { wAligned in
+        withRecurrent(weights, prepared: prepared) { wAligned in
             let whh = wAligned + 2 * H * H
             let dh = dhBuf.baseAddress!, dA = daBuf.baseAddress!, gates = gBuf.baseAddress!
             let h = hBuf.baseAddress!, aux = auxBuf.baseAddress!, s = sBuf.baseAddress!

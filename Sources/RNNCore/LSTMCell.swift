@@ -36,7 +36,7 @@ struct LSTMCell: RecurrentCell {
 
     func forward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
-        record: inout CellRecord, perturbation: StatePerturbation?
+        record: inout CellRecord, perturbation: StatePerturbation?, recurrent prepared: UnsafePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 4 * H
         let pf = p.map { weights + $0 }, pi = pf.map { $0 + H }, po = pf.map { $0 + 2 * H }
@@ -45,7 +45,7 @@ struct LSTMCell: RecurrentCell {
         record.h.withUnsafeMutableBufferPointer { hBuf in
         record.c.withUnsafeMutableBufferPointer { cBuf in
         record.aux.withUnsafeMutableBufferPointer { tcBuf in
-        withAlignedCopy(of: weights + wh, count: G * H) { recurrent in
+        withRecurrent(weights, prepared: prepared) { recurrent in
             let pre = preBuf.baseAddress!, gates = gBuf.baseAddress!
             let h = hBuf.baseAddress!, c = cBuf.baseAddress!, tanhC = tcBuf.baseAddress!
             perturbation?.apply(to: h, kind: .hidden, t: 0)
@@ -82,15 +82,18 @@ struct LSTMCell: RecurrentCell {
     func backward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
         record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
-        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?
+        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?,
+        recurrent prepared: UnsafePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, G = 4 * H
         let pf = p.map { weights + $0 }, pi = pf.map { $0 + H }, po = pf.map { $0 + 2 * H }
         // Every entry is written below (dh_0 starts at zero and accumulates).
-        record.dh = [Double](unfilled: (T + 1) * H, zeroFirst: H)
-        record.dc = [Double](unfilled: (T + 1) * H)
-        record.dPreActivations = [Double](unfilled: T * G)
-        var dcNextArray = [Double](repeating: 0, count: H)
+        record.dh.refill(unfilled: (T + 1) * H, zeroFirst: H)
+        record.dc.refill(unfilled: (T + 1) * H)
+        record.dPreActivations.refill(unfilled: T * G)
+        // dL/dc_t carried down from step t + 1, on the stack (a heap array per pass is avoidable work)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: H) { dcNextBuf in
+        dcNextBuf.initialize(repeating: 0)
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
         record.dc.withUnsafeMutableBufferPointer { dcBuf in
         record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in
@@ -98,8 +101,7 @@ struct LSTMCell: RecurrentCell {
         record.h.withUnsafeBufferPointer { hBuf in
         record.c.withUnsafeBufferPointer { cBuf in
         record.aux.withUnsafeBufferPointer { tcBuf in
-        dcNextArray.withUnsafeMutableBufferPointer { dcNextBuf in
-        withAlignedCopy(of: weights + wh, count: G * H) { recurrent in
+        withRecurrent(weights, prepared: prepared) { recurrent in
             let dcNext = dcNextBuf.baseAddress!
             let dh = dhBuf.baseAddress!, dc = dcBuf.baseAddress!, dA = daBuf.baseAddress!
             let gates = gBuf.baseAddress!, h = hBuf.baseAddress!, c = cBuf.baseAddress!

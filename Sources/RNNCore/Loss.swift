@@ -36,8 +36,21 @@ extension LossKind {
     func evaluate(y: [Double], steps T: Int, outputSize Y: Int, targets: Targets)
         -> (loss: Double, dy: [Double], perStep: [Double])
     {
-        var dy = [Double](repeating: 0, count: T * Y)
+        var dy: [Double] = []
         var perStep = [Double](repeating: 0, count: T)
+        let loss = perStep.withUnsafeMutableBufferPointer {
+            evaluate(y: y, steps: T, outputSize: Y, targets: targets, dy: &dy, perStep: $0.baseAddress)
+        }
+        return (loss, dy, perStep)
+    }
+
+    /// The loss, with dL/dy_t in `dy` (resized to (T, Y), its storage reused when it fits) and,
+    /// when `perStep` is given, each step's contribution in perStep[t − 1] (the caller zeroes it).
+    func evaluate(
+        y: [Double], steps T: Int, outputSize Y: Int, targets: Targets, dy: inout [Double],
+        perStep: UnsafeMutablePointer<Double>? = nil
+    ) -> Double {
+        dy.refillWithZeros(count: T * Y)
         var loss = 0.0
         let firstStep = coversAllSteps ? 1 : T
         let weight = coversAllSteps ? 1 / Double(T) : 1
@@ -53,8 +66,9 @@ extension LossKind {
                     // L = (w/Y) Σ (y − d)²  ⇒  dL/dy = 2w (y − d) / Y
                     dy[row + j] = 2 * weight * diff / Double(Y)
                 }
-                perStep[t - 1] = weight * sum / Double(Y)
-                loss += perStep[t - 1]
+                let stepLoss = weight * sum / Double(Y)
+                perStep?[t - 1] = stepLoss
+                loss += stepLoss
             case (.xentLast, .classes(let d)), (.xentAll, .classes(let d)):
                 // L = w (logsumexp(y) − y_d)  ⇒  dL/dy = w (softmax(y) − onehot(d))
                 var top = -Double.infinity
@@ -62,8 +76,9 @@ extension LossKind {
                 var sum = 0.0
                 for j in 0..<Y { sum += exp(y[row + j] - top) }
                 let logSumExp = top + log(sum)
-                perStep[t - 1] = weight * (logSumExp - y[row + d[k]])
-                loss += perStep[t - 1]
+                let stepLoss = weight * (logSumExp - y[row + d[k]])
+                perStep?[t - 1] = stepLoss
+                loss += stepLoss
                 for j in 0..<Y {
                     dy[row + j] = weight * exp(y[row + j] - logSumExp)
                 }
@@ -72,6 +87,6 @@ extension LossKind {
                 preconditionFailure("targets do not match the loss; validated on input")
             }
         }
-        return (loss, dy, perStep)
+        return loss
     }
 }

@@ -131,7 +131,7 @@ public struct Sample: Sendable {
 
 /// Everything one forward (and backward) pass of a network recorded.
 public struct NetworkRecord: Sendable {
-    public let steps: Int
+    public internal(set) var steps: Int
     /// (T, X) the first layer's inputs (embedded vectors for token input).
     public var input: [Double]
     /// records[l][d]: layer l, direction d (1 = the backward-in-time cell, whose own step s is

@@ -12,19 +12,23 @@ protocol RecurrentCell: Sendable {
     var b: Int { get }
 
     /// Runs t = 1 … T forward, filling `record` (h_0 and c_0 must already be in it).
+    /// `recurrent` is a 64-byte-aligned copy of the recurrent matrix (see `withRecurrent`), or
+    /// nil for the cell to make its own.
     func forward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
-        record: inout CellRecord, perturbation: StatePerturbation?)
+        record: inout CellRecord, perturbation: StatePerturbation?, recurrent: UnsafePointer<Double>?)
 
     /// Backprop through time. `dhExternal` is (T, H): dL/dh_t arriving directly from above
     /// (the readout, or the next layer) for t = 1 … T. Fills `record.dh`, `dc`, `dPreActivations`,
     /// adds the weight gradients into `grads` (the model's flat gradient vector) and, when
     /// `dInput` is given, writes dL/dx_t into it as (T, X).
-    /// With `truncation` k, the gradient is stopped between chunks of k steps.
+    /// With `truncation` k, the gradient is stopped between chunks of k steps. `recurrent` as
+    /// for `forward`.
     func backward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
         record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
-        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?)
+        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?,
+        recurrent: UnsafePointer<Double>?)
 
     /// The Jacobian of the state map s_{t−1} ↦ s_t at step t, as the columns for h_{t−1}
     /// (`dense`, S × H row-major, S the state size) and, for LSTM, the two diagonals of the
@@ -43,7 +47,13 @@ extension RecurrentCell {
         rows: Range<Int>, into pre: UnsafeMutablePointer<Double>, oneThread: Bool
     ) {
         let gw = spec.gateCount * spec.hiddenSize, X = spec.inputSize
-        for t in rows { (pre + t * gw).update(from: weights + b, count: gw) }
+        // A plain loop: a small cell's rows are a few doubles, and a memmove call per row cost
+        // more than the copying.
+        let bias = weights + b
+        for t in rows {
+            let row = pre + t * gw
+            for k in 0..<gw { row[k] = bias[k] }
+        }
         BLAS.gemm(
             transposeA: false, transposeB: true, m: rows.count, n: gw, k: X,
             a: input + rows.lowerBound * X, lda: X, b: weights + wx, ldb: X,
@@ -92,18 +102,25 @@ extension RecurrentCell {
         }
     }
 
-    /// Runs `body` with a 64-byte-aligned copy of `count` weights starting at `source`.
+    /// Entries of the recurrent matrix (G·H × H).
+    var recurrentCount: Int { spec.gateCount * spec.hiddenSize * spec.hiddenSize }
+
+    /// Runs `body` with a 64-byte-aligned copy of the recurrent matrix: `prepared` when the
+    /// caller has one (training makes them once per batch, not once per pass), else a new one.
     /// The recurrences stream their recurrent matrix once per step, and a vector load that
     /// straddles two cache lines costs about twice as much (measured: a 512×128 product takes
     /// 4.1 µs aligned, ~10 µs at the 16-byte alignment the flat parameter vector gives).
-    func withAlignedCopy<R>(
-        of source: UnsafePointer<Double>, count: Int, _ body: (UnsafePointer<Double>) -> R
+    func withRecurrent<R>(
+        _ weights: UnsafePointer<Double>, prepared: UnsafePointer<Double>?,
+        _ body: (UnsafePointer<Double>) -> R
     ) -> R {
+        if let prepared { return body(prepared) }
+        let count = recurrentCount
         let raw = UnsafeMutableRawPointer.allocate(
             byteCount: max(count, 1) * MemoryLayout<Double>.stride, alignment: 64)
         defer { raw.deallocate() }
         let copy = raw.bindMemory(to: Double.self, capacity: max(count, 1))
-        copy.update(from: source, count: count)
+        copy.update(from: weights + wh, count: count)
         return body(copy)
     }
 
@@ -123,4 +140,23 @@ extension StatePerturbation {
     func apply(to state: UnsafeMutablePointer<Double>, kind: State, t: Int) {
         if self.state == kind && self.t == t { state[unit] += delta }
     }
+}
+
+/// `count` doubles copied to 64-byte-aligned memory, freed with the object.
+final class AlignedCopy {
+    let pointer: UnsafeMutablePointer<Double>
+    let count: Int
+
+    init(of source: UnsafePointer<Double>, count: Int) {
+        self.count = count
+        pointer = UnsafeMutableRawPointer.allocate(
+            byteCount: max(count, 1) * MemoryLayout<Double>.stride, alignment: 64
+        ).bindMemory(to: Double.self, capacity: max(count, 1))
+        pointer.update(from: source, count: count)
+    }
+
+    /// Copies `count` doubles from `source` over this copy's values.
+    func update(from source: UnsafePointer<Double>) { pointer.update(from: source, count: count) }
+
+    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
 }

@@ -60,7 +60,12 @@ extension Network {
         parameters initial: [Double], samples: [Sample], config: TrainingConfig,
         progress: ((EpochSummary) -> Void)? = nil
     ) -> TrainingResult {
+        precondition(initial.count == layout.count, "parameter vector has the wrong size")
         var parameters = initial
+        // One set of pass arrays for the whole run, and one batch gradient: small models take
+        // microseconds per sequence, and allocating for each one was a good part of that.
+        let buffers = PassBuffers()
+        var gradient = [Double](repeating: 0, count: layout.count)
         var optimizer = Optimizer(config.optimizer, parameterCount: layout.count)
         var rng = SplitMix64(seed: config.seed)
         var order = Array(samples.indices)
@@ -79,13 +84,22 @@ extension Network {
             while start < order.count {
                 let members = order[start..<min(start + batch, order.count)]
                 start += batch
-                var gradient = [Double](repeating: 0, count: layout.count)
+                gradient.refillWithZeros(count: layout.count)
                 var loss = 0.0
-                for index in members {
-                    let (record, g) = lossAndGradient(
-                        parameters: parameters, sample: samples[index], truncation: config.truncation)
-                    loss += record.loss
-                    for k in gradient.indices { gradient[k] += g[k] }
+                parameters.withUnsafeBufferPointer { pBuf in
+                    let w = pBuf.baseAddress!
+                    alignRecurrent(buffers, weights: w)  // the parameters are fixed until the update
+                    gradient.withUnsafeMutableBufferPointer { total in
+                        for index in members {
+                            loss += lossAndGradient(
+                                weights: w, sample: samples[index], truncation: config.truncation,
+                                buffers: buffers)
+                            // Each sequence's gradient is summed on its own, then added in.
+                            buffers.gradient.withUnsafeBufferPointer { g in
+                                for k in 0..<total.count { total[k] += g[k] }
+                            }
+                        }
+                    }
                 }
                 let scale = 1 / Double(members.count)
                 loss *= scale

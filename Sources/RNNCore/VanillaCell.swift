@@ -20,7 +20,7 @@ struct VanillaCell: RecurrentCell {
 
     func forward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
-        record: inout CellRecord, perturbation: StatePerturbation?
+        record: inout CellRecord, perturbation: StatePerturbation?, recurrent prepared: UnsafePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, phi = spec.activation
         record.preActivations.withUnsafeMutableBufferPointer { preBuf in
@@ -28,7 +28,7 @@ struct VanillaCell: RecurrentCell {
                 let pre = preBuf.baseAddress!, h = hBuf.baseAddress!
                 perturbation?.apply(to: h, kind: .hidden, t: 0)
                 let projection = inputProjection(weights: weights, input: input, steps: T, into: pre)
-                withAlignedCopy(of: weights + wh, count: H * H) { recurrent in
+                withRecurrent(weights, prepared: prepared) { recurrent in
                 for t in 1...T {
                     projection.wait(forStep: t)
                     let a = pre + (t - 1) * H, hPrev = h + (t - 1) * H, hNow = h + t * H
@@ -53,12 +53,13 @@ struct VanillaCell: RecurrentCell {
     func backward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
         record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
-        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?
+        grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?,
+        recurrent prepared: UnsafePointer<Double>?
     ) {
         let H = spec.hiddenSize, T = record.steps, phi = spec.activation
         // Every entry is written below (dh_0 starts at zero and accumulates).
-        record.dh = [Double](unfilled: (T + 1) * H, zeroFirst: H)
-        record.dPreActivations = [Double](unfilled: T * H)
+        record.dh.refill(unfilled: (T + 1) * H, zeroFirst: H)
+        record.dPreActivations.refill(unfilled: T * H)
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
             record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in
                 record.h.withUnsafeBufferPointer { hBuf in
@@ -78,7 +79,7 @@ struct VanillaCell: RecurrentCell {
                                 weights: weights, wx: wx, b: b, input: input, rows: rows,
                                 dPre: dA, grads: grads, dInput: dInput, oneThread: oneThread)
                         }
-                        withAlignedCopy(of: weights + wh, count: H * H) { recurrent in
+                        withRecurrent(weights, prepared: prepared) { recurrent in
                         for t in stride(from: T, through: 1, by: -1) {
                             let dht = dh + t * H, da = dA + (t - 1) * H
                             let a = pre + (t - 1) * H, ht = h + t * H

@@ -17,6 +17,7 @@
 #include <immintrin.h>
 #define RK_AVX2 __attribute__((target("avx2,fma")))
 #define RK_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx2,fma")))
+#define RK_INLINE inline __attribute__((always_inline))
 #else
 #define RK_X86 0
 #endif
@@ -151,6 +152,17 @@ RK_AVX2 static inline double hsum(__m256d v) {
     return _mm_cvtsd_f64(_mm_add_sd(lo, _mm_unpackhi_pd(lo, lo)));
 }
 
+// hsum of four vectors at once, as [hsum(v0), hsum(v1), hsum(v2), hsum(v3)]: the same additions
+// (upper half onto lower, then the two that remain), so the same bits, but a row group's sums
+// share their shuffles instead of taking three dependent steps each.
+RK_AVX2 static inline __m256d hsum4(__m256d v0, __m256d v1, __m256d v2, __m256d v3) {
+    // [lo(v0) + hi(v0), lo(v1) + hi(v1)], likewise for v2, v3
+    __m256d w01 = _mm256_add_pd(_mm256_permute2f128_pd(v0, v1, 0x20), _mm256_permute2f128_pd(v0, v1, 0x31));
+    __m256d w23 = _mm256_add_pd(_mm256_permute2f128_pd(v2, v3, 0x20), _mm256_permute2f128_pd(v2, v3, 0x31));
+    // hadd gives [Σ w0, Σ w2, Σ w1, Σ w3]; put them in row order
+    return _mm256_permute4x64_pd(_mm256_hadd_pd(w01, w23), _MM_SHUFFLE(3, 1, 2, 0));
+}
+
 // Four rows at a time, two accumulators per row: x is loaded once per four rows.
 RK_AVX2 static void gemv_n_avx2(int m, int n, double alpha, const double *a, int lda, const double *x, double *y) {
     int i = 0;
@@ -174,6 +186,11 @@ RK_AVX2 static void gemv_n_avx2(int m, int n, double alpha, const double *a, int
             s2 = _mm256_fmadd_pd(_mm256_loadu_pd(r2 + j), xa, s2);
             s3 = _mm256_fmadd_pd(_mm256_loadu_pd(r3 + j), xa, s3);
         }
+        if (j == n) {  // no columns left over: y[i…i+3] += alpha · sums, fused as below
+            __m256d d = hsum4(_mm256_add_pd(s0, t0), _mm256_add_pd(s1, t1), _mm256_add_pd(s2, t2), _mm256_add_pd(s3, t3));
+            _mm256_storeu_pd(y + i, _mm256_fmadd_pd(_mm256_set1_pd(alpha), d, _mm256_loadu_pd(y + i)));
+            continue;
+        }
         double d0 = hsum(_mm256_add_pd(s0, t0)), d1 = hsum(_mm256_add_pd(s1, t1));
         double d2 = hsum(_mm256_add_pd(s2, t2)), d3 = hsum(_mm256_add_pd(s3, t3));
         for (; j < n; j++) { d0 += r0[j] * x[j]; d1 += r1[j] * x[j]; d2 += r2[j] * x[j]; d3 += r3[j] * x[j]; }
@@ -191,6 +208,22 @@ RK_AVX2 static void gemv_n_avx2(int m, int n, double alpha, const double *a, int
 }
 
 static inline __mmask8 tail_mask(int count) { return (__mmask8)((1u << count) - 1u); }
+
+// [reduce(s[0]), …, reduce(s[7])] for _mm512_reduce_add_pd's order (upper half onto lower, then
+// the upper quarter, then the last two), eight rows at once: the same additions, so the same
+// bits, but 3 shuffle-and-add rounds for the group instead of 3 dependent rounds per row.
+RK_AVX512 static inline __m512d reduce8(const __m512d s[8]) {
+    __m512d u[4];  // u[k] = [lo(s[2k]) + hi(s[2k]), lo(s[2k+1]) + hi(s[2k+1])], 4 lanes each
+    for (int k = 0; k < 4; k++)
+        u[k] = _mm512_add_pd(_mm512_shuffle_f64x2(s[2 * k], s[2 * k + 1], 0x44),
+                             _mm512_shuffle_f64x2(s[2 * k], s[2 * k + 1], 0xEE));
+    // t0123 = [t0, t1, t2, t3], t_q = its 4 lanes' lower pair + upper pair (2 lanes each)
+    __m512d t0123 = _mm512_add_pd(_mm512_shuffle_f64x2(u[0], u[1], 0x88), _mm512_shuffle_f64x2(u[0], u[1], 0xDD));
+    __m512d t4567 = _mm512_add_pd(_mm512_shuffle_f64x2(u[2], u[3], 0x88), _mm512_shuffle_f64x2(u[2], u[3], 0xDD));
+    // [r0, r4, r1, r5, r2, r6, r3, r7], r_q = t_q[0] + t_q[1]; then in row order
+    __m512d r = _mm512_add_pd(_mm512_unpacklo_pd(t0123, t4567), _mm512_unpackhi_pd(t0123, t4567));
+    return _mm512_permutexvar_pd(_mm512_setr_epi64(0, 2, 4, 6, 1, 3, 5, 7), r);
+}
 
 // Eight rows at a time, one accumulator per row (eight independent chains), x loaded once per
 // eight rows; the last partial chunk of each row is a masked load.
@@ -211,7 +244,8 @@ RK_AVX512 static void gemv_n_avx512(int m, int n, double alpha, const double *a,
             for (int q = 0; q < 8; q++)
                 s[q] = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(tail, r + q * (size_t)lda + n8), xv, s[q]);
         }
-        for (int q = 0; q < 8; q++) y[i + q] += alpha * _mm512_reduce_add_pd(s[q]);
+        // y += alpha · sum as one fused multiply-add per row, as the compiler contracted it before
+        _mm512_storeu_pd(y + i, _mm512_fmadd_pd(_mm512_set1_pd(alpha), reduce8(s), _mm512_loadu_pd(y + i)));
     }
     for (; i < m; i++) {
         const double *r = a + (size_t)i * lda;
@@ -249,66 +283,80 @@ static void gemv_t_generic(int m, int n, double alpha, const double *a, int lda,
 }
 
 #if RK_X86
-// Rows in groups of four: each chunk of y is loaded and stored once per four rows.
-RK_AVX2 static void gemv_t_avx2(int m, int n, double alpha, const double *a, int lda, const double *x, double *y) {
-    int i = 0, n4 = n & ~3;
-    for (; i + 4 <= m; i += 4) {
-        const double *r0 = a + (size_t)i * lda, *r1 = r0 + lda, *r2 = r1 + lda, *r3 = r2 + lda;
-        double c0 = alpha * x[i], c1 = alpha * x[i + 1], c2 = alpha * x[i + 2], c3 = alpha * x[i + 3];
-        __m256d v0 = _mm256_set1_pd(c0), v1 = _mm256_set1_pd(c1), v2 = _mm256_set1_pd(c2), v3 = _mm256_set1_pd(c3);
-        int j = 0;
-        for (; j < n4; j += 4) {
-            __m256d acc = _mm256_loadu_pd(y + j);
-            acc = _mm256_fmadd_pd(_mm256_loadu_pd(r0 + j), v0, acc);
-            acc = _mm256_fmadd_pd(_mm256_loadu_pd(r1 + j), v1, acc);
-            acc = _mm256_fmadd_pd(_mm256_loadu_pd(r2 + j), v2, acc);
-            acc = _mm256_fmadd_pd(_mm256_loadu_pd(r3 + j), v3, acc);
-            _mm256_storeu_pd(y + j, acc);
-        }
-        for (; j < n; j++) {
-            y[j] = __builtin_fma(r0[j], c0, y[j]);
-            y[j] = __builtin_fma(r1[j], c1, y[j]);
-            y[j] = __builtin_fma(r2[j], c2, y[j]);
-            y[j] = __builtin_fma(r3[j], c3, y[j]);
-        }
+
+// y_j for the columns of one block, held in `nv` registers (and `tail` scalars for the last
+// columns of a width that is not a multiple of 4: AMD's masked AVX2 stores are slow) while all m
+// rows stream past: each y_j is loaded and stored once, and its chain of m fused multiply-adds
+// never waits on a store. `nv` and `tail` are constants at every call (see the switch below), so
+// the loops unroll and only columns that exist do any work (a small cell's 4H × H matrix needs
+// a few registers, not eight).
+RK_AVX2 static RK_INLINE void gemv_t_block_avx2(int nv, int tail, int m, double alpha, const double *a,
+                                                int lda, const double *x, double *y) {
+    __m256d acc[8];
+    double rest[3];
+    for (int q = 0; q < nv; q++) acc[q] = _mm256_loadu_pd(y + 4 * q);
+    for (int c = 0; c < tail; c++) rest[c] = y[4 * nv + c];
+    for (int i = 0; i < m; i++, a += lda) {
+        double s = alpha * x[i];
+        __m256d v = _mm256_set1_pd(s);
+        for (int q = 0; q < nv; q++) acc[q] = _mm256_fmadd_pd(_mm256_loadu_pd(a + 4 * q), v, acc[q]);
+        for (int c = 0; c < tail; c++) rest[c] = __builtin_fma(a[4 * nv + c], s, rest[c]);
     }
-    for (; i < m; i++) {
-        const double *r0 = a + (size_t)i * lda;
-        double c0 = alpha * x[i];
-        __m256d v0 = _mm256_set1_pd(c0);
-        int j = 0;
-        for (; j < n4; j += 4) _mm256_storeu_pd(y + j, _mm256_fmadd_pd(_mm256_loadu_pd(r0 + j), v0, _mm256_loadu_pd(y + j)));
-        for (; j < n; j++) y[j] = __builtin_fma(r0[j], c0, y[j]);
+    for (int q = 0; q < nv; q++) _mm256_storeu_pd(y + 4 * q, acc[q]);
+    for (int c = 0; c < tail; c++) y[4 * nv + c] = rest[c];
+}
+
+// Columns in blocks of up to 32 (eight registers), each block one pass over the rows.
+RK_AVX2 static void gemv_t_avx2(int m, int n, double alpha, const double *a, int lda, const double *x, double *y) {
+    for (int j0 = 0; j0 < n; j0 += 32) {
+        int width = n - j0 < 32 ? n - j0 : 32;
+        const double *r = a + j0;
+        double *yb = y + j0;
+#define RK_BLOCK(nv, tail) \
+    case 4 * nv + tail: gemv_t_block_avx2(nv, tail, m, alpha, r, lda, x, yb); break;
+#define RK_BLOCKS(nv) RK_BLOCK(nv, 0) RK_BLOCK(nv, 1) RK_BLOCK(nv, 2) RK_BLOCK(nv, 3)
+        switch (width) {
+            RK_BLOCK(0, 1) RK_BLOCK(0, 2) RK_BLOCK(0, 3)
+            RK_BLOCKS(1) RK_BLOCKS(2) RK_BLOCKS(3) RK_BLOCKS(4) RK_BLOCKS(5) RK_BLOCKS(6) RK_BLOCKS(7)
+            RK_BLOCK(8, 0)
+        }
+#undef RK_BLOCKS
+#undef RK_BLOCK
     }
 }
 
-// Columns in blocks of 64 held in eight registers for the whole pass over the rows: y is read
-// and written once, and A is streamed once.
+// The AVX-512 form of gemv_t_block_avx2: up to eight registers of eight columns.
+RK_AVX512 static RK_INLINE void gemv_t_block_avx512(int nv, __mmask8 last, int m, double alpha, const double *a,
+                                                    int lda, const double *x, double *y) {
+    __m512d acc[8];
+    for (int q = 0; q < nv - 1; q++) acc[q] = _mm512_loadu_pd(y + 8 * q);
+    acc[nv - 1] = _mm512_maskz_loadu_pd(last, y + 8 * (nv - 1));
+    for (int i = 0; i < m; i++, a += lda) {
+        __m512d v = _mm512_set1_pd(alpha * x[i]);
+        for (int q = 0; q < nv - 1; q++) acc[q] = _mm512_fmadd_pd(_mm512_loadu_pd(a + 8 * q), v, acc[q]);
+        acc[nv - 1] = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(last, a + 8 * (nv - 1)), v, acc[nv - 1]);
+    }
+    for (int q = 0; q < nv - 1; q++) _mm512_storeu_pd(y + 8 * q, acc[q]);
+    _mm512_mask_storeu_pd(y + 8 * (nv - 1), last, acc[nv - 1]);
+}
+
+// Columns in blocks of up to 64 (eight registers), each block one pass over the rows.
 RK_AVX512 static void gemv_t_avx512(int m, int n, double alpha, const double *a, int lda, const double *x, double *y) {
     for (int j0 = 0; j0 < n; j0 += 64) {
-        int width = n - j0 < 64 ? n - j0 : 64;
-        __mmask8 mk[8];
-        for (int q = 0; q < 8; q++) {
-            int lanes = width - 8 * q;
-            mk[q] = lanes >= 8 ? (__mmask8)0xff : lanes <= 0 ? (__mmask8)0 : tail_mask(lanes);
-        }
-        double *yb = y + j0;
-        __m512d acc[8];  // constant-trip loops over q unroll fully; acc stays in registers
-        for (int q = 0; q < 8; q++) acc[q] = _mm512_maskz_loadu_pd(mk[q], yb + 8 * q);
+        int width = n - j0 < 64 ? n - j0 : 64, nv = (width + 7) / 8;
+        __mmask8 last = tail_mask(width - 8 * (nv - 1));
         const double *r = a + j0;
-        if (width == 64) {
-            for (int i = 0; i < m; i++, r += lda) {
-                __m512d v = _mm512_set1_pd(alpha * x[i]);
-                for (int q = 0; q < 8; q++) acc[q] = _mm512_fmadd_pd(_mm512_loadu_pd(r + 8 * q), v, acc[q]);
-            }
-        } else {
-            for (int i = 0; i < m; i++, r += lda) {
-                __m512d v = _mm512_set1_pd(alpha * x[i]);
-                for (int q = 0; q < 8; q++)
-                    acc[q] = _mm512_fmadd_pd(_mm512_maskz_loadu_pd(mk[q], r + 8 * q), v, acc[q]);
-            }
+        double *yb = y + j0;
+        switch (nv) {
+        case 1: gemv_t_block_avx512(1, last, m, alpha, r, lda, x, yb); break;
+        case 2: gemv_t_block_avx512(2, last, m, alpha, r, lda, x, yb); break;
+        case 3: gemv_t_block_avx512(3, last, m, alpha, r, lda, x, yb); break;
+        case 4: gemv_t_block_avx512(4, last, m, alpha, r, lda, x, yb); break;
+        case 5: gemv_t_block_avx512(5, last, m, alpha, r, lda, x, yb); break;
+        case 6: gemv_t_block_avx512(6, last, m, alpha, r, lda, x, yb); break;
+        case 7: gemv_t_block_avx512(7, last, m, alpha, r, lda, x, yb); break;
+        default: gemv_t_block_avx512(8, last, m, alpha, r, lda, x, yb); break;
         }
-        for (int q = 0; q < 8; q++) _mm512_mask_storeu_pd(yb + 8 * q, mk[q], acc[q]);
     }
 }
 #endif
@@ -526,10 +574,262 @@ static void gemm_share_run(void *arg) {
     free(pb);
 }
 
+// ---------------------------------------------------------------- small products in place
+//
+// A small model's products (a sequence's input projections and weight gradients: T × 4H × X and
+// the like, thousands to a few hundred thousand multiply-adds) are over before packing pays:
+// packing both operands into zero-padded 8 × 16 panels, with two mallocs, cost as much as the
+// arithmetic, and a narrow C (X = 1 … 8 columns) was mostly padding. Here op(A) is read in place
+// (its entries are only broadcast, or loaded down a column when A is transposed, so two strides
+// describe it: op(A)(r, p) = a[r·ars + p·aps]), and so is op(B) when it is not transposed (its
+// rows are contiguous); a transposed B is first copied into row-major op(B).
+//
+// Each entry of C is the same sum as in the packed path, in the same order: a chain of fused
+// multiply-adds over p from zero for each block of KC steps in turn, then C += alpha · sum with
+// one fused multiply-add. The tile shapes only decide which entries are computed together, so
+// both paths, and the AVX2 and AVX-512 tiles, give the same bits.
+
+#if RK_X86
+// Rows [0, mr) × columns [0, 8·(nv − 1) + lanes of `last`) of C: one register per row and chunk of
+// eight columns, B's row p loaded once per p and each op(A)(r, p) broadcast.
+RK_AVX512 static RK_INLINE void rows_tile_avx512(int mr, int nv, __mmask8 last, int kc, const double *a, int ars,
+                                                 int aps, const double *b, int ldb, double alpha, double *c, int ldc) {
+    __m512d acc[8][2];
+    for (int r = 0; r < mr; r++)
+        for (int v = 0; v < nv; v++) acc[r][v] = _mm512_setzero_pd();
+    for (int p = 0; p < kc; p++, a += aps, b += ldb) {
+        __m512d bv[2];
+        for (int v = 0; v < nv; v++) bv[v] = _mm512_maskz_loadu_pd(v == nv - 1 ? last : 0xff, b + 8 * v);
+        for (int r = 0; r < mr; r++) {
+            __m512d av = _mm512_set1_pd(a[r * ars]);
+            for (int v = 0; v < nv; v++) acc[r][v] = _mm512_fmadd_pd(av, bv[v], acc[r][v]);
+        }
+    }
+    __m512d al = _mm512_set1_pd(alpha);
+    for (int r = 0; r < mr; r++)
+        for (int v = 0; v < nv; v++) {
+            double *dst = c + (size_t)r * ldc + 8 * v;
+            __mmask8 k = v == nv - 1 ? last : 0xff;
+            _mm512_mask_storeu_pd(dst, k, _mm512_fmadd_pd(al, acc[r][v], _mm512_maskz_loadu_pd(k, dst)));
+        }
+}
+
+// For a narrow C (fewer than 8 columns) with A transposed: `rv` registers of eight rows each
+// (`masks` says which rows exist) per column, op(A)'s column p loaded down its rows and B's
+// entries broadcast, so no lane works on a column that does not exist.
+RK_AVX512 static RK_INLINE void columns_tile_avx512(int rv, int nc, const __mmask8 *masks, int kc, const double *a,
+                                                    int aps, const double *b, int ldb, double alpha, double *c, int ldc) {
+    __m512d acc[4][7];
+    for (int v = 0; v < rv; v++)
+        for (int j = 0; j < nc; j++) acc[v][j] = _mm512_setzero_pd();
+    for (int p = 0; p < kc; p++, a += aps, b += ldb) {
+        __m512d av[4];
+        for (int v = 0; v < rv; v++) av[v] = _mm512_maskz_loadu_pd(masks[v], a + 8 * v);
+        for (int j = 0; j < nc; j++) {
+            __m512d bj = _mm512_set1_pd(b[j]);
+            for (int v = 0; v < rv; v++) acc[v][j] = _mm512_fmadd_pd(av[v], bj, acc[v][j]);
+        }
+    }
+    for (int v = 0; v < rv; v++) {
+        int rows = __builtin_popcount(masks[v]);
+        for (int j = 0; j < nc; j++) {
+            double sum[8];
+            _mm512_storeu_pd(sum, acc[v][j]);
+            for (int r = 0; r < rows; r++) {
+                double *dst = c + (size_t)(8 * v + r) * ldc + j;
+                *dst = __builtin_fma(alpha, sum[r], *dst);
+            }
+        }
+    }
+}
+
+RK_AVX512 static void direct_avx512(int m, int n, int kc, double alpha, const double *a, int ars, int aps,
+                                    const double *b, int ldb, double *c, int ldc) {
+    if (ars == 1 && n < 8) {
+        for (int i0 = 0; i0 < m; i0 += 32) {
+            int rows = m - i0 < 32 ? m - i0 : 32, rv = (rows + 7) / 8;
+            __mmask8 masks[4];
+            for (int v = 0; v < 4; v++) {
+                int left = rows - 8 * v;
+                masks[v] = left >= 8 ? (__mmask8)0xff : left <= 0 ? (__mmask8)0 : tail_mask(left);
+            }
+            const double *ai = a + i0;
+            double *ci = c + (size_t)i0 * ldc;
+#define RK_TILE(rv, nc) \
+    case 8 * rv + nc: columns_tile_avx512(rv, nc, masks, kc, ai, aps, b, ldb, alpha, ci, ldc); break;
+#define RK_TILES(rv) RK_TILE(rv, 1) RK_TILE(rv, 2) RK_TILE(rv, 3) RK_TILE(rv, 4) RK_TILE(rv, 5) RK_TILE(rv, 6) RK_TILE(rv, 7)
+            switch (8 * rv + n) { RK_TILES(1) RK_TILES(2) RK_TILES(3) RK_TILES(4) }
+#undef RK_TILES
+#undef RK_TILE
+        }
+        return;
+    }
+    for (int j0 = 0; j0 < n; j0 += 16) {
+        int width = n - j0 < 16 ? n - j0 : 16, nv = (width + 7) / 8;
+        __mmask8 last = tail_mask(width - 8 * (nv - 1));
+        for (int i0 = 0; i0 < m; i0 += 8) {
+            int mr = m - i0 < 8 ? m - i0 : 8;
+            const double *ai = a + (size_t)i0 * ars;
+            const double *bj = b + j0;
+            double *cij = c + (size_t)i0 * ldc + j0;
+#define RK_TILE(mr, nv) \
+    case 2 * mr + nv: rows_tile_avx512(mr, nv, last, kc, ai, ars, aps, bj, ldb, alpha, cij, ldc); break;
+#define RK_TILES(mr) RK_TILE(mr, 1) RK_TILE(mr, 2)
+            switch (2 * mr + nv) {
+                RK_TILES(1) RK_TILES(2) RK_TILES(3) RK_TILES(4) RK_TILES(5) RK_TILES(6) RK_TILES(7) RK_TILES(8)
+            }
+#undef RK_TILES
+#undef RK_TILE
+        }
+    }
+}
+
+// The AVX2 forms: rows [0, mr) × `nv` registers of four columns and `tail` single columns (AMD's
+// masked AVX2 stores are slow, so a partial chunk is done one column at a time).
+RK_AVX2 static RK_INLINE void rows_tile_avx2(int mr, int nv, int tail, int kc, const double *a, int ars, int aps,
+                                             const double *b, int ldb, double alpha, double *c, int ldc) {
+    __m256d acc[4][2];
+    double rest[4][3];
+    for (int r = 0; r < mr; r++) {
+        for (int v = 0; v < nv; v++) acc[r][v] = _mm256_setzero_pd();
+        for (int j = 0; j < tail; j++) rest[r][j] = 0.0;
+    }
+    for (int p = 0; p < kc; p++, a += aps, b += ldb) {
+        __m256d bv[2];
+        for (int v = 0; v < nv; v++) bv[v] = _mm256_loadu_pd(b + 4 * v);
+        for (int r = 0; r < mr; r++) {
+            double ar = a[r * ars];
+            __m256d av = _mm256_set1_pd(ar);
+            for (int v = 0; v < nv; v++) acc[r][v] = _mm256_fmadd_pd(av, bv[v], acc[r][v]);
+            for (int j = 0; j < tail; j++) rest[r][j] = __builtin_fma(ar, b[4 * nv + j], rest[r][j]);
+        }
+    }
+    __m256d al = _mm256_set1_pd(alpha);
+    for (int r = 0; r < mr; r++) {
+        double *row = c + (size_t)r * ldc;
+        for (int v = 0; v < nv; v++)
+            _mm256_storeu_pd(row + 4 * v, _mm256_fmadd_pd(al, acc[r][v], _mm256_loadu_pd(row + 4 * v)));
+        for (int j = 0; j < tail; j++) row[4 * nv + j] = __builtin_fma(alpha, rest[r][j], row[4 * nv + j]);
+    }
+}
+
+// Narrow C (fewer than 4 columns) with A transposed: `rv` registers of four rows each.
+RK_AVX2 static RK_INLINE void columns_tile_avx2(int rv, int nc, const __m256i *masks, int kc, const double *a,
+                                                int aps, const double *b, int ldb, double alpha, double *c, int ldc,
+                                                int rows) {
+    __m256d acc[4][3];
+    for (int v = 0; v < rv; v++)
+        for (int j = 0; j < nc; j++) acc[v][j] = _mm256_setzero_pd();
+    for (int p = 0; p < kc; p++, a += aps, b += ldb) {
+        __m256d av[4];
+        for (int v = 0; v < rv; v++) av[v] = _mm256_maskload_pd(a + 4 * v, masks[v]);
+        for (int j = 0; j < nc; j++) {
+            __m256d bj = _mm256_set1_pd(b[j]);
+            for (int v = 0; v < rv; v++) acc[v][j] = _mm256_fmadd_pd(av[v], bj, acc[v][j]);
+        }
+    }
+    for (int v = 0; v < rv; v++)
+        for (int j = 0; j < nc; j++) {
+            double sum[4];
+            _mm256_storeu_pd(sum, acc[v][j]);
+            for (int r = 0; r < 4 && 4 * v + r < rows; r++) {
+                double *dst = c + (size_t)(4 * v + r) * ldc + j;
+                *dst = __builtin_fma(alpha, sum[r], *dst);
+            }
+        }
+}
+
+RK_AVX2 static void direct_avx2(int m, int n, int kc, double alpha, const double *a, int ars, int aps,
+                                const double *b, int ldb, double *c, int ldc) {
+    if (ars == 1 && n < 4) {
+        for (int i0 = 0; i0 < m; i0 += 16) {
+            int rows = m - i0 < 16 ? m - i0 : 16, rv = (rows + 3) / 4;
+            __m256i masks[4];
+            for (int v = 0; v < 4; v++) {
+                int left = rows - 4 * v;
+                masks[v] = _mm256_setr_epi64x(left > 0 ? -1 : 0, left > 1 ? -1 : 0, left > 2 ? -1 : 0, left > 3 ? -1 : 0);
+            }
+            const double *ai = a + i0;
+            double *ci = c + (size_t)i0 * ldc;
+#define RK_TILE(rv, nc) \
+    case 4 * rv + nc: columns_tile_avx2(rv, nc, masks, kc, ai, aps, b, ldb, alpha, ci, ldc, rows); break;
+#define RK_TILES(rv) RK_TILE(rv, 1) RK_TILE(rv, 2) RK_TILE(rv, 3)
+            switch (4 * rv + n) { RK_TILES(1) RK_TILES(2) RK_TILES(3) RK_TILES(4) }
+#undef RK_TILES
+#undef RK_TILE
+        }
+        return;
+    }
+    for (int j0 = 0; j0 < n; j0 += 8) {
+        int width = n - j0 < 8 ? n - j0 : 8;
+        for (int i0 = 0; i0 < m; i0 += 4) {
+            int mr = m - i0 < 4 ? m - i0 : 4;
+            const double *ai = a + (size_t)i0 * ars;
+            const double *bj = b + j0;
+            double *cij = c + (size_t)i0 * ldc + j0;
+#define RK_TILE(mr, width) \
+    case 8 * mr + width: rows_tile_avx2(mr, width / 4, width % 4, kc, ai, ars, aps, bj, ldb, alpha, cij, ldc); break;
+#define RK_TILES(mr) RK_TILE(mr, 1) RK_TILE(mr, 2) RK_TILE(mr, 3) RK_TILE(mr, 4) RK_TILE(mr, 5) RK_TILE(mr, 6) \
+    RK_TILE(mr, 7) RK_TILE(mr, 8)
+            switch (8 * mr + width) { RK_TILES(1) RK_TILES(2) RK_TILES(3) RK_TILES(4) }
+#undef RK_TILES
+#undef RK_TILE
+        }
+    }
+}
+
+// The outer product c_ij += alpha a_i b_j (a_i = a[i·as]) four columns at a time, as the generic
+// loop computes it on every path: a product, then a sum (never fused), so all paths agree.
+RK_AVX2 static void outer_avx2(int m, int n, double alpha, const double *a, int as, const double *b, double *c,
+                               int ldc) {
+    for (int i = 0; i < m; i++) {
+        double ai = alpha * a[(size_t)i * as];
+        __m256d av = _mm256_set1_pd(ai);
+        double *crow = c + (size_t)i * ldc;
+        int j = 0;
+        for (; j + 4 <= n; j += 4)
+            _mm256_storeu_pd(crow + j, _mm256_add_pd(_mm256_loadu_pd(crow + j), _mm256_mul_pd(av, _mm256_loadu_pd(b + j))));
+        for (; j < n; j++) {
+            double product = ai * b[j];  // its own statement, so that it is not contracted into an fma
+            crow[j] += product;
+        }
+    }
+}
+
+// C += alpha op(A) op(B) on the calling thread, a block of KC steps at a time.
+static void gemm_direct(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
+                        const double *b, int ldb, double *c, int ldc, int level) {
+    int ars = transA ? 1 : lda, aps = transA ? lda : 1;
+    double local[2048];  // op(B) of a transposed B, when it fits (a cell's W_x: 4H × X)
+    double *copy = NULL;
+    for (int p0 = 0; p0 < k; p0 += KC) {
+        int kc = k - p0 < KC ? k - p0 : KC;
+        const double *bp = b + (size_t)p0 * ldb;
+        int ldbp = ldb;
+        if (transB) {  // op(B)[p][j] = b[j][p0 + p]
+            if (!copy) {
+                size_t size = (size_t)(k < KC ? k : KC) * n;
+                copy = size <= sizeof local / sizeof *local ? local : malloc(sizeof(double) * size);
+                if (!copy) abort();
+            }
+            for (int j = 0; j < n; j++)
+                for (int p = 0; p < kc; p++) copy[(size_t)p * n + j] = b[(size_t)j * ldb + p0 + p];
+            bp = copy;
+            ldbp = n;
+        }
+        const double *ap = a + (size_t)p0 * aps;
+        if (level == LEVEL_AVX512) direct_avx512(m, n, kc, alpha, ap, ars, aps, bp, ldbp, c, ldc);
+        else direct_avx2(m, n, kc, alpha, ap, ars, aps, bp, ldbp, c, ldc);
+    }
+    if (copy != local) free(copy);
+}
+#endif
+
 static void gemm(int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
                  const double *b, int ldb, double beta, double *c, int ldc, int may_share) {
     if (m <= 0 || n <= 0) return;
-    for (int i = 0; i < m; i++) scale_vector(n, beta, c + (size_t)i * ldc);
+    if (ldc == n) scale_vector(m * n, beta, c);  // one call for a dense C (one memset for beta 0)
+    else for (int i = 0; i < m; i++) scale_vector(n, beta, c + (size_t)i * ldc);
     if (k <= 0 || alpha == 0.0) return;
     // Thin shapes (a network's readout with one output) are matrix-vector products or outer
     // products; packing them into 16-wide panels would be mostly padding.
@@ -544,6 +844,12 @@ static void gemm(int transA, int transB, int m, int n, int k, double alpha, cons
         return;
     }
     if (k == 1) {  // an outer product: c_ij += alpha a_i b_j
+#if RK_X86
+        if (!transB && rk_level() >= LEVEL_AVX2) {
+            outer_avx2(m, n, alpha, a, transA ? 1 : lda, b, c, ldc);
+            return;
+        }
+#endif
         for (int i = 0; i < m; i++) {
             double ai = alpha * a[transA ? i : (size_t)i * lda];
             double *crow = c + (size_t)i * ldc;
@@ -551,6 +857,13 @@ static void gemm(int transA, int transB, int m, int n, int k, double alpha, cons
         }
         return;
     }
+#if RK_X86
+    int level = rk_level();
+    if (level >= LEVEL_AVX2 && (double)m * n * k < 1e6) {  // small: in place, one thread
+        gemm_direct(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc, level);
+        return;
+    }
+#endif
     gemm_share whole = {transA, transB, m, n, k, alpha, a, b, lda, ldb, ldc, c, 0, m};
     // Two threads pay off from about a million multiply-adds (the helper wakes in tens of µs).
     int mr = rk_level() == LEVEL_AVX512 ? 8 : 4;

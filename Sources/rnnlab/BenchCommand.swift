@@ -13,6 +13,11 @@ extension RNNLab {
                 which kernels ran (avx512, avx2+fma or generic) with how many threads, and a \
                 digest of every recorded number and gradient bit (to compare kernel paths and \
                 thread counts: RNNLAB_KERNELS=generic|avx2, RNNLAB_THREADS=1).
+
+                With --train it times Network.train instead (mini-batches of --batch over \
+                --sequences random sequences, Adam, --epochs epochs) and prints sequences per \
+                second and a digest of the trained parameters and the loss history, so that a \
+                change to the core can be checked to give the same bits.
                 """
         )
 
@@ -33,6 +38,31 @@ extension RNNLab {
         @Flag(help: "Also compute the Jacobian norms.")
         var jacobian = false
 
+        @Flag(help: "Time training (Network.train) instead of one forward + backward pass.")
+        var train = false
+        @Option(help: "Training: how many sequences.")
+        var sequences: Int = 512
+        @Option(help: "Training: epochs.")
+        var epochs: Int = 5
+        @Option(help: "Training: batch size.")
+        var batch: Int = 32
+        @Option(help: "Training: loss (mse_last, mse_all; xent_all with --vocabulary).")
+        var loss: String = "mse_last"
+        @Option(help: "Training: clip the gradient's global norm at this value.")
+        var clipNorm: Double?
+        @Option(help: "Training: clip every gradient entry at this value.")
+        var clipValue: Double?
+        @Option(help: "Training: truncated BPTT with chunks of this many steps.")
+        var truncation: Int?
+        @Flag(help: "Bidirectional layers.")
+        var bidirectional = false
+        @Flag(help: "LSTM peepholes.")
+        var peephole = false
+        @Option(help: "Vanilla RNN activation: tanh, relu or linear.")
+        var activation: String = "tanh"
+        @Option(help: "Training: token inputs through an embedding of this many symbols (--input is its width).")
+        var vocabulary: Int?
+
         func validate() throws {
             guard CellKind(rawValue: cell) != nil else { throw ValidationError("--cell must be rnn, lstm or gru") }
             guard input > 0, hidden > 0, steps > 0, repeats > 0, layers > 0 else {
@@ -41,9 +71,16 @@ extension RNNLab {
             guard GRUVariant(rawValue: gruVariant) != nil else {
                 throw ValidationError("--gru-variant must be lecture or reset_after")
             }
+            guard LossKind(rawValue: loss) != nil, Activation(rawValue: activation) != nil else {
+                throw ValidationError("unknown --loss or --activation")
+            }
+            guard sequences > 0, epochs > 0, batch > 0 else {
+                throw ValidationError("--sequences, --epochs and --batch must be positive")
+            }
         }
 
         func run() throws {
+            if train { return runTraining() }
             let spec = NetworkSpec(
                 cell: CellKind(rawValue: cell)!, inputSize: input,
                 hiddenSizes: Array(repeating: hidden, count: layers), outputSize: 1,
@@ -72,6 +109,63 @@ extension RNNLab {
             times.sort()
             print("{\"min\":\(times[0]),\"median\":\(times[times.count / 2]),\"checksum\":\(checksum),\"digest\":\"\(digest.hex)\",\"kernels\":\"\(BLAS.instructionSet)\",\"threads\":\(BLAS.threads)}")
         }
+    }
+}
+
+extension RNNLab.Bench {
+    /// Times `Network.train` on random sequences with a learnable target (mse: the mean of the
+    /// first input over the steps so far; tokens: the previous token).
+    func runTraining() {
+        let lossKind = LossKind(rawValue: loss)!
+        let outputSize = vocabulary ?? 1
+        let spec = NetworkSpec(
+            cell: CellKind(rawValue: cell)!, inputSize: input,
+            hiddenSizes: Array(repeating: hidden, count: layers), outputSize: outputSize,
+            activation: Activation(rawValue: activation)!,
+            gruVariant: GRUVariant(rawValue: gruVariant)!, peephole: peephole,
+            bidirectional: bidirectional, vocabularySize: vocabulary)
+        let network = Network(spec)
+        let parameters = network.initialParameters(seed: 1)
+        var rng = SplitMix64(seed: 2)
+        let samples = (0..<sequences).map { _ -> Sample in
+            if let V = vocabulary {
+                let ids = (0..<steps).map { _ in Int(rng.next() % UInt64(V)) }
+                let targets = [0] + ids.dropLast()
+                return Sample(input: .tokens(ids), loss: lossKind.coversAllSteps ? .xentAll : .xentLast,
+                              targets: .classes(lossKind.coversAllSteps ? targets : [targets.last!]))
+            }
+            let x = (0..<(steps * input)).map { _ in rng.uniform(-1, 1) }
+            var means: [Double] = [], sum = 0.0
+            for t in 0..<steps {
+                sum += x[t * input]
+                means.append(sum / Double(t + 1))
+            }
+            return Sample(input: .vectors(x, steps: steps), loss: lossKind,
+                          targets: .vectors(lossKind.coversAllSteps ? means : [means.last!]))
+        }
+        let clipping = clipNorm.map { Clipping.globalNorm($0) } ?? clipValue.map { Clipping.value($0) }
+        let config = TrainingConfig(
+            optimizer: .adam(learningRate: 0.01), epochs: epochs, batchSize: batch,
+            clipping: clipping, truncation: truncation, seed: 3)
+        var times: [Double] = []
+        var digests: Set<String> = []
+        var digest = Digest()
+        for k in 0...repeats {
+            let start = ContinuousClock.now
+            let result = network.train(parameters: parameters, samples: samples, config: config)
+            let elapsed = ContinuousClock.now - start
+            var d = Digest()
+            d.add(result.parameters)
+            d.add(result.history.flatMap { [$0.loss, $0.gradientNorm] })
+            digests.insert(d.hex)
+            digest = d
+            if k > 0 {
+                times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            }
+        }
+        times.sort()
+        let perSecond = Double(sequences * epochs) / times[0]
+        print("{\"sequences_per_second\":\(Int(perSecond.rounded())),\"us_per_sequence\":\((1e6 / perSecond * 100).rounded() / 100),\"min\":\(times[0]),\"median\":\(times[times.count / 2]),\"digest\":\"\(digest.hex)\",\"repeatable\":\(digests.count == 1),\"kernels\":\"\(BLAS.instructionSet)\",\"threads\":\(BLAS.threads)}")
     }
 }
 

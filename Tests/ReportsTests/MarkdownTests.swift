@@ -68,14 +68,16 @@ struct MarkdownTests {
         #expect(Array(html(nfd).utf8) == expected, "decomposed Hangul is composed")
     }
 
-    @Test func aMegabyteOfProseConvertsInWellUnderASecond() {
+    /// Not a benchmark (a timed unit test on a shared machine would be flaky): a guard against
+    /// quadratic behaviour, which would take minutes here; a debug build takes about 0.25 s.
+    @Test func aMegabyteOfProseConvertsWithoutQuadraticBlowUp() {
         let paragraph = "The gradient ‖dL/dh_t‖ of **W_hh** shrinks; see `h_t` and [the spec](https://spec.commonmark.org). 기울기 소실.\n\n"
         let markdown = String(repeating: "## Step\n\n" + paragraph + "- a\n- b\n\n", count: 1_000_000 / paragraph.utf8.count + 1)
         #expect(markdown.utf8.count > 1_000_000)
         let clock = ContinuousClock()
         var rendered: Markdown.Rendered? = nil
         let elapsed = clock.measure { rendered = Markdown.html(from: markdown) }
-        #expect(elapsed < .milliseconds(500), "took \(elapsed)")
+        #expect(elapsed < .seconds(10), "took \(elapsed)")
         #expect(rendered?.headings.last?.id == "step-\((rendered?.headings.count ?? 0) - 1)")
     }
 
