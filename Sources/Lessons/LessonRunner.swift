@@ -6,15 +6,20 @@ import Yams
 /// the lesson stops there: the report keeps the cells before it and shows the error in place.
 public struct LessonRunner: Sendable {
     public var showProgress: Bool
+    /// The rnnlab version, recorded in every report (its printed footer shows it).
+    public var version: String?
 
-    public init(showProgress: Bool = true) {
+    public init(showProgress: Bool = true, version: String? = nil) {
         self.showProgress = showProgress
+        self.version = version
     }
 
     /// The report and, when a cell failed, the error (`lesson.md:LINE: message`).
     public func run(lesson: Lesson) -> Report {
         var report = Report(name: ReportFiles.folderName(forLesson: lesson.file), title: lesson.title,
                             language: lesson.language, summary: lesson.summary, showCode: lesson.showCode)
+        report.seed = lesson.seed
+        report.version = version
         let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
         let directory = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
         let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
@@ -81,6 +86,7 @@ public struct LessonRunner: Sendable {
             var report = Report(name: ReportFiles.folderName(forLesson: file), title: URL(fileURLWithPath: file).lastPathComponent,
                                 language: "en", summary: "")
             report.error = error.description
+            report.version = version
             var cell = CellBlock(line: error.line, source: "")
             cell.error = error.description
             report.blocks.append(.cell(cell))

@@ -33,17 +33,23 @@ enum Shows {
         return t
     }
 
-    private static func figure(_ state: LessonState, _ svg: (String) -> String, caption: String = "", alt: String) -> Output {
+    /// A chart as a figure, with the numbers it plots as CSV beside the report.
+    private static func figure(_ state: LessonState, _ svg: (String) -> String, caption: String = "", alt: String,
+                               csv: String) -> Output {
         let id = state.nextFigureId()
-        return .figure(Figure(id: id, svg: svg(id), caption: caption, alt: alt))
+        return .figure(Figure(id: id, svg: svg(id), caption: caption, alt: alt, data: ("csv", csv)))
     }
 
-    private static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options) throws(LessonError) -> Output {
+    /// A Graphviz figure; drawn from a recorded step, its data is that step's trace (the JSON of
+    /// `rnnlab trace`).
+    private static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options,
+                                 trace: Trace? = nil) throws(LessonError) -> Output {
         do {
             let svg = try Graphviz.svg(fromDOT: dot.text)
             let id = state.nextFigureId()
             return .figure(Figure(id: id, svg: prefixIds(svgBody(svg), with: id + "-"), caption: caption,
-                                  alt: dot.attributes["label"] ?? "computation graph", file: svg))
+                                  alt: dot.attributes["label"] ?? "computation graph", file: svg,
+                                  data: trace.map { ("json", String(decoding: $0.json(), as: UTF8.self)) }))
         } catch {
             throw o.error(error.description)
         }
@@ -80,7 +86,7 @@ enum Shows {
                               headers: [ko ? "이름" : "name", ko ? "모양" : "shape", ko ? "개수" : "count", "‖θ‖"], rows: rows, numeric: [2, 3])
             let chart = BarChart(title: ko ? "가중치별 파라미터 수" : "Parameters per weight",
                                  bars: slots.map { ($0.name, Double($0.count)) }, valueLabel: ko ? "파라미터 수" : "parameters")
-            return [.table(table), figure(state, { chart.svg(id: $0) }, alt: chart.title)]
+            return [.table(table), figure(state, { chart.svg(id: $0) }, alt: chart.title, csv: chart.csv)]
         case "gates":
             let trace = try trace(o, state, kind)
             let r = trace.record.layers[0][0]
@@ -124,7 +130,8 @@ enum Shows {
             }
             var map = Heatmap(title: title, values: values, steps: T, units: H, scale: scale)
             map.language = state.language
-            return [figure(state, { map.svg(id: $0) }, caption: map.caption, alt: map.title + (map.caption.isEmpty ? "" : " (\(map.caption))"))]
+            return [figure(state, { map.svg(id: $0) }, caption: map.caption, alt: map.title + (map.caption.isEmpty ? "" : " (\(map.caption))"),
+                           csv: map.csv)]
         case "gradient_norms":
             let trace = try trace(o, state, kind)
             let r = trace.record.layers[0][0]
@@ -134,7 +141,7 @@ enum Shows {
             }
             let chart = LineChart(language: state.language, title: ko ? "시점별 기울기 크기" : "Gradient norm at every step", xLabel: "t",
                                   yLabel: "‖dL/dh_t‖", logY: try o["log"]?.bool() ?? true, series: series)
-            return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
         case "jacobian_norms":
             let trace = try trace(o, state, kind)
             let norms = trace.jacobianNorms[0][0]
@@ -142,7 +149,7 @@ enum Shows {
             let chart = LineChart(language: state.language, title: ko ? "야코비안 노름 \(symbol)" : "Jacobian norm \(symbol)", xLabel: "t",
                                   yLabel: symbol, logY: try o["log"]?.bool() ?? true,
                                   series: [.init(name: symbol, points: norms.enumerated().map { (Double($0.offset), $0.element) })])
-            return [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
         case "loss_curve":
             let model = try state.model(o["model"], options: o)
             guard !model.history.isEmpty else {
@@ -151,7 +158,7 @@ enum Shows {
             let chart = LineChart(language: state.language, title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
                                   logY: try o["log"]?.bool() ?? true,
                                   series: [.init(name: "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
-            var out: [Output] = [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+            var out: [Output] = [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
             if case .diverged(let e, let s) = model.outcome {
                 out.append(.note(ko ? "발산: \(e)번째 에포크, \(s)번째 스텝" : "Diverged at epoch \(e), step \(s)."))
             }
@@ -162,7 +169,7 @@ enum Shows {
             d.gateLevel = try o["gates"]?.bool() ?? false
             d.language = language
             if let s = o["steps"] { d.keep = Set(try s.list().map { (f: Field) throws(LessonError) -> Int in try f.int(min: 1) }) }
-            return [try graphviz(state, d.dot, caption: "", o: o)]
+            return [try graphviz(state, d.dot, caption: "", o: o, trace: trace)]
         case "cell_graph":
             let model = try state.model(o["model"], options: o)
             let spec = model.network.spec
@@ -213,14 +220,14 @@ enum Shows {
             let symbol = sweep.cell.map { jacobianSymbol($0) } ?? "‖∂h_T/∂h_t‖"
             let chart = LineChart(language: state.language, title: ko ? "스윕: \(symbol)" : "Sweep: \(symbol)", xLabel: "T − t",
                                   yLabel: symbol, logY: true, series: series)
-            var out = [figure(state, { chart.svg(id: $0) }, alt: chart.description)]
+            var out = [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
             if !sweep.histories.isEmpty {
                 let losses = LineChart(
                     language: state.language, title: ko ? "스윕: 학습 손실" : "Sweep: training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
                     logY: true, series: zip(sweep.values, sweep.histories).map { v, h in
                         LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))", points: h.map { (Double($0.epoch), $0.loss) })
                     })
-                out.append(figure(state, { losses.svg(id: $0) }, alt: losses.description))
+                out.append(figure(state, { losses.svg(id: $0) }, alt: losses.description, csv: losses.csv))
             }
             return out
         }

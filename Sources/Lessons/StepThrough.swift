@@ -127,43 +127,59 @@ enum StepThrough {
         return Array(Set((0..<n).map { k in n == 1 ? T : 1 + Int((Double(k) * Double(T - 1) / Double(n - 1)).rounded()) })).sorted()
     }
 
+    /// The print version: for each of a few chosen steps, a small table of its numbers — the
+    /// input x_t, every gate (and a vanilla RNN's pre-activation), c_t and h_t for the units
+    /// shown (each unit's value when there are at most `printUnits` of them, else their mean,
+    /// minimum and maximum), and ‖dL/dh_t‖.
+    static let printUnits = 4
+
     static func printVersion(_ trace: Trace, units: [Int], language: String) -> String {
         let r = trace.record.layers[0][0]
-        let ko = language == "ko"
-        let shown = Array(units.prefix(12))
-        var cells = ""
+        let ko = language == "ko", e = Escape.html
+        let H = r.hiddenSize, X = r.spec.inputSize
+        let perUnit = units.count <= printUnits
+        let consecutive = zip(units, units.dropFirst()).allSatisfy { $1 == $0 + 1 }
+        let unitList = units.count > 6 && consecutive
+            ? "\(units[0] + 1)–\(units[units.count - 1] + 1)" : units.map { String($0 + 1) }.joined(separator: ", ")
+        let columns = perUnit ? units.map { (ko ? "유닛 " : "unit ") + String($0 + 1) }
+                              : (ko ? ["평균", "최소", "최대"] : ["mean", "min", "max"])
+        func cells(_ values: [Double]) -> String {
+            let shown = perUnit ? values : [values.reduce(0, +) / Double(max(values.count, 1)), values.min() ?? .nan, values.max() ?? .nan]
+            return shown.map { "<td class=\"num\">\(e(NumberFormat.fixed($0, 3)))</td>" }.joined()
+        }
+        func row(_ label: String, _ values: [Double]) -> String {
+            "<tr><th scope=\"row\">\(e(label))</th>\(cells(values))</tr>"
+        }
+        func input(_ t: Int) -> String {
+            let x = Array(trace.record.input[((t - 1) * X)..<(t * X)])
+            if X > 1, x.filter({ $0 != 0 }).count == 1, let k = x.firstIndex(of: 1) {
+                return (ko ? "원-핫 " : "one-hot ") + String(k + 1)
+            }
+            let shown = x.prefix(6).map(NumberFormat.short).joined(separator: ", ")
+            return X > 6 ? shown + ", … (\(X))" : shown
+        }
+        var tables = ""
         for t in printSteps(r.steps) {
-            var rows: [(String, [Double], Bool)] = []
+            var body = "<tr><th scope=\"row\">x_t</th><td class=\"num st-x\" colspan=\"\(columns.count)\">\(e(input(t)))</td></tr>"
+            if r.spec.kind == .rnn {
+                body += row("a_t", units.map { r.preActivations[(t - 1) * H + $0] })
+            }
             for (g, name) in r.spec.gateNames.enumerated() {
                 let v = r.gate(g, at: t)
-                rows.append((Shows.display(name), shown.map { v[v.startIndex + $0] }, name != "c_tilde" && name != "h_tilde"))
+                let bounded = name != "c_tilde" && name != "h_tilde"
+                body += row((bounded ? "σ " : "tanh ") + Shows.display(name) + "_t", units.map { v[v.startIndex + $0] })
             }
-            if r.spec.hasCellState { rows.append(("c", shown.map { r.c[t * r.hiddenSize + $0] }, false)) }
-            rows.append(("h", shown.map { r.h[t * r.hiddenSize + $0] }, false))
-            cells += "<div class=\"multiple\"><div class=\"m-title\">t = \(t)</div>" + miniBars(rows) +
-                "<div class=\"m-norm\">‖dL/dh‖ = \(Escape.html(NumberFormat.short(euclideanNorm(r.dhAt(t)))))</div></div>"
+            if r.spec.hasCellState { body += row("c_t", units.map { r.c[t * H + $0] }) }
+            body += row("h_t", units.map { r.h[t * H + $0] })
+            body += "<tr class=\"st-norm\"><th scope=\"row\">‖dL/dh_t‖</th><td class=\"num\" colspan=\"\(columns.count)\">\(e(NumberFormat.short(euclideanNorm(r.dhAt(t)))))</td></tr>"
+            tables += "<div class=\"st-step\"><table><caption>t = \(t)</caption><thead><tr><th></th>"
+                + columns.map { "<th class=\"num\">\(e($0))</th>" }.joined() + "</tr></thead><tbody>\(body)</tbody></table></div>"
         }
-        let caption = ko ? "선택한 시점들 (유닛 \(shown.count)개)" : "Selected steps (\(shown.count) units each)"
-        return "<div class=\"stepthrough-print\"><div class=\"m-caption\">\(Escape.html(caption))</div><div class=\"multiples\">\(cells)</div></div>"
-    }
-
-    /// One small SVG: a row of bars per vector, sign shown by direction from a centre line.
-    static func miniBars(_ rows: [(String, [Double], Bool)]) -> String {
-        let bw = 6.0, rh = 14.0, left = 18.0
-        let width = left + Double(rows.first?.1.count ?? 1) * bw + 2
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(Double(rows.count) * rh + 2))\" role=\"img\" aria-label=\"\(Escape.html(rows.map { "\($0.0): " + $0.1.map { NumberFormat.fixed($0, 2) }.joined(separator: " ") }.joined(separator: "; ")))\">"
-        for (k, row) in rows.enumerated() {
-            let y0 = Double(k) * rh
-            s += "<text x=\"0\" y=\"\(y0 + 10)\" font-size=\"8\">\(Escape.html(row.0))</text>"
-            let mid = row.2 ? y0 + rh - 2 : y0 + rh / 2
-            let scale = row.2 ? rh - 3 : (rh / 2 - 1) / max(1, row.1.map { abs($0) }.max() ?? 1)
-            for (j, v) in row.1.enumerated() where v.isFinite {
-                let hgt = abs(v) * scale
-                let y = v >= 0 ? mid - hgt : mid
-                s += "<rect x=\"\(left + Double(j) * bw)\" y=\"\(String(format: "%.1f", y))\" width=\"\(bw - 1)\" height=\"\(String(format: "%.1f", max(hgt, 0.3)))\" fill=\"\(v >= 0 ? "#0072B2" : "#D55E00")\"/>"
-            }
-        }
-        return s + "</svg>"
+        let what = perUnit ? (ko ? "유닛 \(unitList)의 값" : "values of unit\(units.count == 1 ? "" : "s") \(unitList)")
+                           : (ko ? "유닛 \(unitList)의 평균·최소·최대" : "mean, min and max over units \(unitList)")
+        let caption = ko ? "선택한 시점 (T = \(r.steps) 중): \(what); ‖dL/dh_t‖는 모든 유닛(\(H)개)으로 계산"
+                         : "Chosen steps of T = \(r.steps): \(what); ‖dL/dh_t‖ over all \(H) units"
+        return "<div class=\"stepthrough-print\"><div class=\"m-caption\">\(e(caption))</div><div class=\"st-steps\">\(tables)</div></div>"
     }
 
     static func summaryTable(_ trace: Trace, language: String) -> Table {

@@ -6,6 +6,7 @@ public enum HTMLWriter {
         let lang = report.language == "ko" ? "ko" : "en"
         var body = ""
         var hasWidget = false, hasTiming = false
+        var tableCount = 0
         var ids = PageIDs(reserved: reservedIDs(report))
         var headings: [MarkdownHeading] = []
         for block in report.blocks {
@@ -27,10 +28,15 @@ public enum HTMLWriter {
                     case .text(let text):
                         body += "<pre class=\"output\">\(e(text.trimmingTrailingNewlines()))</pre>\n"
                     case .table(let table):
+                        tableCount += 1
                         body += htmlTable(table)
+                        body += dataLink(DataFiles.tableName(tableCount), "CSV", lang)
                     case .figure(let figure):
                         body += "<figure id=\"\(e(figure.id))\">\(figure.svg)"
                         if !figure.caption.isEmpty { body += "<figcaption>\(e(figure.caption))</figcaption>" }
+                        if let data = figure.data {
+                            body += dataLink("\(figure.id).\(data.extension)", data.extension.uppercased(), lang)
+                        }
                         body += "</figure>\n"
                     case .widget(let html, _):
                         hasWidget = true
@@ -51,7 +57,7 @@ public enum HTMLWriter {
         let header = "<nav><a href=\"../index.html\">← \(e(Labels.lessons(lang)))</a></nav><h1>\(e(report.title))</h1>"
             + (report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")
         return page(
-            language: lang, title: report.title, css: hasWidget ? StepThroughScript.css : "",
+            language: lang, title: report.title, css: (hasWidget ? StepThroughScript.css : "") + Stylesheet.footer(report),
             bodyClass: report.showCode ? "show-code" : "hide-code", header: header,
             main: tableOfContents(headings, language: lang) + body,
             script: hasWidget ? StepThroughScript.js : nil, timings: hasTiming)
@@ -102,7 +108,9 @@ public enum HTMLWriter {
           var t = window.rnnlabTimings || {};
           document.querySelectorAll("output[data-timing]").forEach(function (o) {
             var s = t[o.getAttribute("data-timing")];
-            if (typeof s === "number") o.textContent = s < 10 ? s.toFixed(2) + " s" : s.toFixed(1) + " s";
+            if (typeof s !== "number") return;
+            o.textContent = s < 10 ? s.toFixed(2) + " s" : s.toFixed(1) + " s";
+            o.closest("p.timing").classList.add("filled");  // printed only once it has times
           });
         })();
         """
@@ -128,6 +136,11 @@ public enum HTMLWriter {
             </html>
 
             """
+    }
+
+    /// The link to a figure's or table's data file beside the page (screen only).
+    static func dataLink(_ file: String, _ kind: String, _ language: String) -> String {
+        "<p class=\"data-link no-print\"><a href=\"\(Escape.html(file))\">\(Escape.html(Labels.data(language))) (\(kind))</a></p>\n"
     }
 
     /// A table as HTML (also for widgets built outside this module).
@@ -170,26 +183,85 @@ enum Stylesheet {
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         .error { border: 2px solid var(--warn); padding: .6rem; margin: .6rem 0; background: #fff4ec; }
         .note p { margin: .3rem 0; }
+        .data-link { margin: .1rem 0 .6rem; font-size: .8rem; } .data-link a { color: var(--muted); }
         nav.toc { border: 1px solid var(--rule); padding: .5rem 1rem; margin: 1rem 0; font-size: .9rem; }
         nav.toc .toc-title { font-weight: bold; margin: 0 0 .2rem; }
         nav.toc ol { margin: 0; padding-left: 1.4rem; } nav.toc a { color: var(--accent); text-decoration: none; }
         .prose del { color: var(--muted); } .footnotes { font-size: .85rem; color: var(--muted); }
-        .timing { color: var(--muted); font-size: .85rem; } .timing output { font-variant-numeric: tabular-nums; }
+        .timing { color: var(--muted); font-size: .85rem; } @media print { .timing:not(.filled) { display: none; } } .timing output { font-variant-numeric: tabular-nums; }
         .claims td.verdict { font-weight: bold; } .claims td.holds { color: #1b7f3b; } .claims td.fails { color: var(--warn); }
         .print-source { display: none; }
         @media print {
-          @page { size: A4; margin: 16mm 14mm; }
+          @page { size: A4; margin: 14mm 14mm 18mm; }
           body { max-width: none; padding: 0; font-size: 10.5pt; }
-          header nav, .controls, .no-print, details.source { display: none !important; }
+          /* Screen-only: navigation, controls, keyboard help, collapsible sources. */
+          header nav, .controls, .keys, .no-print, details.source, .stepthrough .interactive { display: none !important; }
           body.show-code .print-source { display: block; font-size: 8pt; padding: .3rem; }
-          .table { overflow: visible; } table { font-size: 7.5pt; } th { white-space: normal; }
-          figure svg { max-height: 22cm; }
-          figure, table, pre, .stepthrough-print, .error, nav.toc { break-inside: avoid; }
-          h1, h2, h3 { break-after: avoid; }
+          /* Nothing scrolls on paper: long lines wrap, wide tables and figures are shown whole. */
+          pre, code, .table, figure, .stepthrough, .stepthrough-print { overflow: visible !important; }
+          pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+          table { font-size: 7.5pt; max-width: 100%; } th { white-space: normal; }
+          figure svg { max-width: 100%; max-height: 22cm; }
+          /* A cell's code stays with its first output; outputs, figures and tables do not split. */
+          .print-source { break-after: avoid; page-break-after: avoid; }
+          figure, table, pre, .note, .table, .timing, .stepthrough-print, .st-step, .error, nav.toc { break-inside: avoid; page-break-inside: avoid; }
+          h1, h2, h3, caption, .m-caption { break-after: avoid; }
           section.cell { border-left: none; padding-left: 0; }
           a { color: inherit; text-decoration: none; }
+          /* The step-through's chosen steps as small tables of numbers. */
+          .st-steps { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 3mm 4mm; }
+          .st-step table { width: 100%; margin: 0; font-size: 7pt; }
+          .st-step caption { font-size: 8pt; padding: 0 0 .1rem; }
+          .st-step th, .st-step td { padding: .05rem .25rem; }
+          .st-step th[scope=row] { font-weight: normal; white-space: nowrap; }
+          .st-step td.st-x { white-space: normal; }
+          .st-step tr.st-norm th, .st-step tr.st-norm td { border-top: 1px solid var(--ink); font-weight: bold; }
         }
         """
+
+    /// The printed footer of a report's page: the lesson's title, the rnnlab version and the seed
+    /// at the bottom left, "page n / N" (Korean "n / N 쪽") at the bottom right, on every page. It
+    /// comes from the report alone, so the page stays the same from run to run.
+    static func footer(_ report: Report) -> String {
+        let ko = report.language == "ko"
+        var left = [report.title]
+        if let version = report.version { left.append("rnnlab " + version) }
+        if let seed = report.seed { left.append((ko ? "시드 " : "seed ") + String(seed)) }
+        let font = "font-family: \"Noto Sans CJK KR\", \"Noto Sans KR\", \"Apple SD Gothic Neo\", \"Malgun Gothic\", NanumGothic, system-ui, sans-serif; font-size: 8pt; color: #5f6368;"
+        // "page 2 / 5", "2 / 5 쪽"
+        let pages = ko ? "counter(page) \" / \" counter(pages) " + cssString(" 쪽")
+                       : cssString("page ") + " counter(page) \" / \" counter(pages)"
+        return """
+
+            @media print {
+              @page {
+                @bottom-left { content: \(cssString(left.joined(separator: " · "))); \(font) text-align: left; vertical-align: top; padding-top: 4mm; }
+                @bottom-right { content: \(pages); \(font) text-align: right; vertical-align: top; padding-top: 4mm; white-space: nowrap; }
+              }
+            }
+            """
+    }
+
+    /// A CSS string literal of any text: quotes, backslashes, newlines and other control
+    /// characters as CSS escapes, and `<` escaped so the text cannot close the `<style>` element.
+    static func cssString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "<", ">", "&": out += "\\" + String(scalar.value, radix: 16) + " "
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    // A newline in a footer is a space; other control characters are dropped.
+                    if scalar == "\n" || scalar == "\r" || scalar == "\t" { out += " " }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
 }
 
 extension Labels {

@@ -5,6 +5,7 @@ public enum MarkdownWriter {
     public static func write(_ report: Report) -> (text: String, files: [(name: String, contents: String)]) {
         var out = "# \(report.title)\n\n"
         var files: [(String, String)] = []
+        var tableCount = 0
         for block in report.blocks {
             switch block {
             case .prose(let markdown):
@@ -19,12 +20,20 @@ public enum MarkdownWriter {
                     case .text(let text):
                         out += "```text\n\(text.trimmingTrailingNewlines())\n```\n\n"
                     case .table(let table):
-                        out += markdownTable(table) + "\n"
+                        tableCount += 1
+                        let data = DataFiles.tableName(tableCount)
+                        files.append((data, table.csv))
+                        out += markdownTable(table) + "\n[\(Labels.data(report.language)): \(data)](\(data))\n\n"
                     case .figure(let figure):
                         let file = "\(figure.id).svg"
                         files.append((file, figure.file ?? figure.svg))
                         out += "![\(escapeAlt(figure.alt))](\(file))\n\n"
                         if !figure.caption.isEmpty { out += "*\(figure.caption)*\n\n" }
+                        if let data = figure.data {
+                            let name = "\(figure.id).\(data.extension)"
+                            files.append((name, data.contents))
+                            out += "[\(Labels.data(report.language)): \(name)](\(name))\n\n"
+                        }
                     case .widget(_, let markdown):
                         out += markdown.trimmingTrailingNewlines() + "\n\n"
                     case .timing(let label, _):
@@ -68,6 +77,7 @@ extension String {
 public enum Labels {
     public static func cell(_ language: String) -> String { language == "ko" ? "셀" : "cell" }
     public static func line(_ language: String) -> String { language == "ko" ? "줄" : "line" }
+    public static func data(_ language: String) -> String { language == "ko" ? "데이터" : "data" }
     public static func error(_ language: String) -> String { language == "ko" ? "오류" : "Error" }
     public static func source(_ language: String) -> String { language == "ko" ? "셀 코드" : "cell source" }
     public static func lessons(_ language: String) -> String { language == "ko" ? "레슨" : "Lessons" }
@@ -76,5 +86,17 @@ public enum Labels {
     }
     public static func stopped(_ language: String) -> String {
         language == "ko" ? "이 셀에서 오류가 나서 레슨 실행이 멈췄습니다." : "The lesson stopped at this cell."
+    }
+}
+
+/// Names of the data files beside a report: `fig-03.csv` for a figure's, `table-02.csv` for the
+/// second table's (both writers number tables in the same order).
+public enum DataFiles {
+    public static func tableName(_ k: Int) -> String { "table-" + (k < 10 ? "0" : "") + String(k) + ".csv" }
+
+    /// Whether a file in a report folder is one this module writes for figures and tables.
+    static func isData(_ name: String) -> Bool {
+        (name.hasPrefix("fig-") && (name.hasSuffix(".svg") || name.hasSuffix(".csv") || name.hasSuffix(".json")))
+            || (name.hasPrefix("table-") && name.hasSuffix(".csv"))
     }
 }

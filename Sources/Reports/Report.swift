@@ -17,6 +17,11 @@ public struct Report: Sendable {
     /// `timings.json`: wall-clock seconds of timed work, the one thing that differs between runs,
     /// so it stays out of the report itself; the page shows it through `timings.js` beside it.
     public var timings: String?
+    /// The lesson's seed (front matter `seed`), shown in the printed footer; nil when the lesson
+    /// could not be read.
+    public var seed: UInt64?
+    /// The rnnlab version that made the report, shown in the printed footer.
+    public var version: String?
 
     public init(name: String, title: String, language: String, summary: String, showCode: Bool = true) {
         self.name = name
@@ -87,12 +92,17 @@ public struct Figure: Sendable {
     /// The stand-alone SVG file for report.md when it differs from the inline one (Graphviz's,
     /// with its XML prolog and unprefixed ids).
     public var file: String?
+    /// The data behind the figure, written beside report.md as `<id>.<extension>` and linked
+    /// from the figure: CSV for charts, the trace's JSON for graphs of a recorded step.
+    public var data: (extension: String, contents: String)?
 
-    public init(id: String, svg: String, caption: String, alt: String = "", file: String? = nil) {
+    public init(id: String, svg: String, caption: String, alt: String = "", file: String? = nil,
+                data: (extension: String, contents: String)? = nil) {
         self.id = id
         self.svg = svg
         self.caption = caption
         self.alt = alt.isEmpty ? caption : alt
         self.file = file
+        self.data = data
     }
 }

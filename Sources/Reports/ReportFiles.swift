@@ -33,7 +33,7 @@ public struct ReportFiles: Sendable {
         for (name, svg) in figures { try Self.atomic(svg, dir.appendingPathComponent(name)) }
         let keep = Set(figures.map(\.name))
         for old in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        where old.hasPrefix("fig-") && old.hasSuffix(".svg") && !keep.contains(old) {
+        where DataFiles.isData(old) && !keep.contains(old) {
             try? FileManager.default.removeItem(at: dir.appendingPathComponent(old))
         }
         try Self.atomic(markdown, dir.appendingPathComponent("report.md"))

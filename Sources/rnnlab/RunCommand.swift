@@ -25,8 +25,15 @@ extension RNNLab {
         @Flag(name: .shortAndLong, help: "No progress output.")
         var quiet = false
 
-        @Flag(help: "Also print each report to OUTPUT/<lesson>/handout.pdf (A4) with headless Chromium.")
+        @Flag(help: "Also print each report to OUTPUT/<lesson>/handout.pdf with headless Chromium (a footer with the title, version, seed and page numbers on every page).")
         var handout = false
+
+        @Option(help: "The handout's paper: a4 or letter.")
+        var paper: Handout.Paper = .a4
+
+        func validate() throws {
+            if paper != .a4 && !handout { throw ValidationError("--paper applies to handouts: add --handout") }
+        }
 
         func run() throws {
             let files = try lessonFiles(paths.isEmpty ? ["lessons"] : paths)
@@ -46,7 +53,7 @@ extension RNNLab {
                 browser = Handout.browser()
                 if browser == nil { FileHandle.standardError.write(Data("rnnlab run --handout: \(Handout.installHint)\n".utf8)) }
             }
-            let runner = LessonRunner(showProgress: !quiet)
+            let runner = LessonRunner(showProgress: !quiet, version: RNNLab.version)
             var failures = 0
             for file in files {
                 let report = runner.run(file: file)
@@ -57,7 +64,7 @@ extension RNNLab {
                 }
                 if handout, let browser {
                     do {
-                        try Handout.print(folder: outputURL.appendingPathComponent(report.name), browser: browser)
+                        try Handout.print(folder: outputURL.appendingPathComponent(report.name), browser: browser, paper: paper)
                     } catch {
                         failures += 1
                         FileHandle.standardError.write(Data("\(output)/\(report.name)/handout.pdf: \(error)\n".utf8))
@@ -145,4 +152,8 @@ func lessonFiles(_ paths: [String]) throws -> [String] {
         }
     }
     return out
+}
+
+extension Handout.Paper: ExpressibleByArgument {
+    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

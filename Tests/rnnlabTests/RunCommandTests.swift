@@ -52,9 +52,18 @@ struct RunCommandTests {
         let r = try CLI.run(["run", "lessons", "-o", "out", "-q"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         let out = try tree(dir.appendingPathComponent("out"))
-        for f in ["index.html", "01-small/index.html", "01-small/report.md", "01-small/fig-01.svg", "01-small.ko/index.html"] {
+        for f in ["index.html", "01-small/index.html", "01-small/report.md", "01-small/fig-01.svg", "01-small.ko/index.html",
+                  "01-small/table-01.csv", "01-small/fig-01.csv", "01-small/fig-02.csv", "01-small/fig-03.json", "01-small/fig-04.csv"] {
             #expect(out[f] != nil, "missing \(f)")
         }
+        // The data behind the figures: the loss curve's CSV has one row per epoch, the unrolled
+        // graph's JSON is the step's trace, the heatmap's CSV one row per step and a column per unit.
+        let loss = String(decoding: out["01-small/fig-01.csv"] ?? Data(), as: UTF8.self).split(separator: "\r\n")
+        #expect(loss.count == 1 + 4 && loss[0] == "series,epoch,loss")
+        let trace = try JSONSerialization.jsonObject(with: out["01-small/fig-03.json"] ?? Data()) as? [String: Any]
+        #expect(trace?["format"] as? String == "rnnlab.trace.v1" && trace?["steps"] as? Int == 6)
+        let heat = String(decoding: out["01-small/fig-04.csv"] ?? Data(), as: UTF8.self).split(separator: "\r\n")
+        #expect(heat.count == 1 + 6 && heat[0].split(separator: ",").count == 1 + 6)
         let index = String(decoding: out["index.html"] ?? Data(), as: UTF8.self)
         #expect(index.contains("01-small/index.html") && index.contains("01-small.ko/index.html") && index.contains("A small lesson."))
         let html = String(decoding: out["01-small/index.html"] ?? Data(), as: UTF8.self)

@@ -236,6 +236,6 @@ extension Actions {
 
     static func figure(_ state: LessonState, _ chart: LineChart) -> Output {
         let id = state.nextFigureId()
-        return .figure(Figure(id: id, svg: chart.svg(id: id), caption: "", alt: chart.description))
+        return .figure(Figure(id: id, svg: chart.svg(id: id), caption: "", alt: chart.description, data: ("csv", chart.csv)))
     }
 }
