@@ -79,7 +79,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportsTests",
-            dependencies: ["Reports"]
+            dependencies: ["Reports"],
+            resources: [.copy("Golden")]
         ),
         .testTarget(
             name: "rnnlabTests",

@@ -3,14 +3,17 @@ public struct LessonError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int
     public var message: String
+    /// The column, where one is known (TeX in prose): `lesson.md:LINE:COL: message`.
+    public var column: Int?
 
-    public init(file: String, line: Int, message: String) {
+    public init(file: String, line: Int, message: String, column: Int? = nil) {
         self.file = file
         self.line = line
         self.message = message
+        self.column = column
     }
 
     public var description: String {
-        "\(file):\(line): " + message.split(whereSeparator: \.isNewline).joined(separator: " ")
+        "\(file):\(line):" + (column.map { "\($0):" } ?? "") + " " + message.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

@@ -59,8 +59,14 @@ public struct LessonRunner: Sendable {
             guard case .prose(let text) = report.blocks[k] else { continue }
             let result = Interpolation.apply(text, store: values)
             report.blocks[k] = .prose(result.text)
-            if report.error == nil, let problem = result.problems.first {
-                let error = LessonError(file: file, line: line + problem.line - 1, message: problem.message)
+            // Then the prose's math: TeX outside what the converter supports is an error at its
+            // line and column, not silent garbage on the page.
+            var problems = result.problems.map { (line: $0.line, column: Int?.none, message: $0.message) }
+            if problems.isEmpty {
+                problems = Markdown.html(from: result.text).problems.map { (line: $0.line, column: Optional($0.column), message: $0.message) }
+            }
+            if report.error == nil, let problem = problems.first {
+                let error = LessonError(file: file, line: line + problem.line - 1, message: problem.message, column: problem.column)
                 report.error = error.description
                 report.blocks.removeSubrange((k + 1)...)
                 var cell = CellBlock(line: error.line, source: "")

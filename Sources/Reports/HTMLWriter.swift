@@ -183,6 +183,9 @@ enum Stylesheet {
         caption { text-align: left; font-weight: bold; padding: .3rem 0; }
         .error { border: 2px solid var(--warn); padding: .6rem; margin: .6rem 0; background: #fff4ec; }
         .note p { margin: .3rem 0; }
+        math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", math; }
+        math[display="block"] { margin: .5em 0; overflow-x: auto; overflow-y: hidden; }
+        math .boxed { border: 1px solid currentColor; padding: .1em .25em; } .math-error { color: var(--warn); }
         .data-link { margin: .1rem 0 .6rem; font-size: .8rem; } .data-link a { color: var(--muted); }
         nav.toc { border: 1px solid var(--rule); padding: .5rem 1rem; margin: 1rem 0; font-size: .9rem; }
         nav.toc .toc-title { font-weight: bold; margin: 0 0 .2rem; }

@@ -12,6 +12,26 @@ public struct MarkdownHeading: Equatable, Sendable {
     public var id: String
 }
 
+/// Something in a Markdown text that could not be rendered as written (today: TeX math that is
+/// not supported), at its 1-based line and column in that text. Columns count characters, so a
+/// Hangul syllable is one column; add the line where the text starts in its file to get the
+/// file's line (`lesson.md:LINE:COLUMN: message`).
+public struct MarkdownProblem: Equatable, Sendable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    /// `unsupported TeX \foo`, `unbalanced braces: this { is never closed`.
+    public var message: String
+
+    public init(line: Int, column: Int, message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// `LINE:COLUMN: message`.
+    public var description: String { "\(line):\(column): \(message)" }
+}
+
 /// The element ids one page has given out, so that headings from several Markdown blocks of the
 /// same page get distinct ids, as GitHub numbers them: `training`, then `training-1`, `training-2`.
 public struct PageIDs: Sendable {
@@ -58,7 +78,15 @@ public struct PageIDs: Sendable {
 }
 
 /// GitHub-flavoured Markdown to HTML, through cmark-gfm (GitHub's C implementation of CommonMark):
-/// tables, strikethrough, autolinks and footnotes.
+/// tables, strikethrough, autolinks and footnotes; and TeX math, `$…$` inline and `$$…$$`
+/// displayed, as MathML (`Math/`).
+///
+/// Math is taken out before Markdown sees it (`_`, `*` and `\\` would mean other things): a first
+/// parse tells which lines are paragraphs, headings and table rows (never code), `MarkdownMath`
+/// replaces each formula there with a placeholder, and the real parse follows. A placeholder that
+/// ends up in code, a URL, a title, an image's alt text or raw HTML is put back as written; those
+/// left are in text, and become MathML once the HTML is written. A formula that cannot be
+/// converted is shown as written, marked, and reported in `problems` with its line and column.
 ///
 /// The only file that imports cmark-gfm. Calls are serialized: registering the extensions, and
 /// each parse (which edits a table of special characters shared by all parsers), touch global C
@@ -78,6 +106,8 @@ public enum Markdown {
     public struct Rendered: Sendable {
         public var html: String
         public var headings: [MarkdownHeading]
+        /// What could not be rendered as written, in the order of the text; empty when all is well.
+        public var problems: [MarkdownProblem] = []
     }
 
     /// `markdown` as HTML; heading ids are made unique against `ids`, which records them.
@@ -102,18 +132,13 @@ public enum Markdown {
         // Only if cmark-gfm could not allocate: the text, escaped.
         var fallback: Rendered { Rendered(html: "<pre>\(Escape.html(markdown))</pre>", headings: []) }
         cmark_gfm_core_extensions_ensure_registered()  // once; later calls return at once
-        guard let parser = cmark_parser_new(options) else { return fallback }
+        let math = markdown.utf8.contains(UInt8(ascii: "$"))
+            ? MarkdownMath(markdown, blocks: textBlocks(markdown)) : MarkdownMath(markdown, blocks: [])
+        guard let parser = newParser(options) else { return fallback }
         defer { cmark_parser_free(parser) }
-        for name in extensions {
-            if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
-        }
-        var source = markdown
-        source.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
-        }
-        guard let document = cmark_parser_finish(parser) else { return fallback }
+        guard let document = parse(math.markdown, with: parser) else { return fallback }
         defer { cmark_node_free(document) }
-        let (headings, hasFootnotes) = prepare(document, ids: &ids)
+        let (headings, hasFootnotes) = prepare(document, ids: &ids, math: math)
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return fallback
         }
@@ -123,13 +148,71 @@ public enum Markdown {
             ids.footnoteBlocks += 1
             if ids.footnoteBlocks > 1 { out = numberingFootnotes(out, ids.footnoteBlocks) }
         }
-        return Rendered(html: out, headings: headings)
+        out = math.substituting(out)
+        return Rendered(html: out, headings: headings, problems: math.problems)
     }
 
-    /// Turns raw HTML into text, collects the headings (with their ids) and says whether there
-    /// are footnotes. Nodes are replaced after the walk: a cmark iterator must not see its tree change.
-    private static func prepare(_ document: OpaquePointer, ids: inout PageIDs) -> (headings: [MarkdownHeading], footnotes: Bool) {
+    /// A parser with the GFM extensions attached; the caller frees it.
+    private static func newParser(_ options: Int32) -> OpaquePointer? {
+        guard let parser = cmark_parser_new(options) else { return nil }
+        for name in extensions {
+            if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
+        }
+        return parser
+    }
+
+    /// `markdown`'s tree, which the caller frees (before the parser).
+    private static func parse(_ markdown: String, with parser: OpaquePointer) -> OpaquePointer? {
+        var source = markdown
+        source.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
+        return cmark_parser_finish(parser)
+    }
+
+    /// The byte ranges of `markdown`'s paragraphs, headings and table rows, where `$` may start
+    /// math (and not its code blocks or raw HTML), from a first parse with source positions.
+    ///
+    /// A table is taken line by line, a row being one line. When a table interrupts a paragraph,
+    /// this cmark-gfm gives the paragraph no lines (0 to 0) and starts the table at the paragraph's
+    /// first line: those lines are then taken one by one too, which only keeps a formula from
+    /// running across two of them.
+    private static func textBlocks(_ markdown: String) -> [Range<Int>] {
+        guard let parser = newParser(options | CMARK_OPT_SOURCEPOS) else { return [] }
+        defer { cmark_parser_free(parser) }
+        guard let document = parse(markdown, with: parser) else { return [] }
+        defer { cmark_node_free(document) }
+        guard let iterator = cmark_iter_new(document) else { return [] }
+        defer { cmark_iter_free(iterator) }
+        let bytes = Array(markdown.utf8), lines = LineStarts(bytes)
+        var blocks: [Range<Int>] = []
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            let first = Int(cmark_node_get_start_line(node)), last = Int(cmark_node_get_end_line(node))
+            guard first >= 1, last >= first else { continue }
+            if type == CMARK_NODE_PARAGRAPH || type == CMARK_NODE_HEADING {
+                blocks.append(lines.range(ofLine: first, in: bytes).lowerBound..<lines.range(ofLine: last, in: bytes).upperBound)
+            } else if cmark_node_get_type_string(node).map({ String(cString: $0) }) == "table" {
+                blocks += (first...last).map { lines.range(ofLine: $0, in: bytes) }
+            }
+        }
+        // In order, and none inside another (a paragraph's lines inside a table's).
+        var disjoint: [Range<Int>] = []
+        for block in blocks.sorted(by: { $0.lowerBound < $1.lowerBound }) where !block.isEmpty {
+            if let previous = disjoint.last, block.lowerBound < previous.upperBound { continue }
+            disjoint.append(block)
+        }
+        return disjoint
+    }
+
+    /// Turns raw HTML into text, puts formulas that ended up in code, URLs, titles and alt text back
+    /// as written, collects the headings (with their ids, formulas as their TeX) and says whether
+    /// there are footnotes. Nodes change after the walk: a cmark iterator must not see its tree change.
+    private static func prepare(_ document: OpaquePointer, ids: inout PageIDs, math: MarkdownMath) -> (headings: [MarkdownHeading], footnotes: Bool) {
         var rawHTML: [OpaquePointer] = [], hasFootnotes = false
+        // Literals, URLs and titles to put formulas back into as written.
+        var restored: [(OpaquePointer, Restore, String)] = [], inImage = 0
         var headings: [(level: Int, text: String)] = []
         var heading: (level: Int, text: String)? = nil
         guard let iterator = cmark_iter_new(document) else { return ([], false) }
@@ -146,7 +229,22 @@ public enum Markdown {
                 heading = nil
             case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE:
                 if type == CMARK_NODE_HTML_INLINE { rawHTML.append(node) }
-                if heading != nil, case let text = literal(node), !isComment(text) { heading?.text += text }
+                let text = literal(node)
+                if heading != nil, !isComment(text) { heading?.text += math.restoring(text, plain: type == CMARK_NODE_TEXT) }
+                // In code, and in an image's alt text (an attribute), as written; raw HTML is done below.
+                if type == CMARK_NODE_CODE || (type == CMARK_NODE_TEXT && inImage > 0), math.pieces(text) != nil {
+                    restored.append((node, .literal, math.restoring(text)))
+                }
+            case CMARK_NODE_CODE_BLOCK:
+                if case let text = literal(node), math.pieces(text) != nil { restored.append((node, .literal, math.restoring(text))) }
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                let title = cmark_node_get_title(node).map { String(cString: $0) } ?? ""
+                if entering {
+                    if math.pieces(url) != nil { restored.append((node, .url, math.restoring(url))) }
+                    if math.pieces(title) != nil { restored.append((node, .title, math.restoring(title))) }
+                }
+                if type == CMARK_NODE_IMAGE { inImage += entering ? 1 : -1 }
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                 if heading != nil { heading?.text += " " }
             case CMARK_NODE_HTML_BLOCK:
@@ -157,14 +255,23 @@ public enum Markdown {
                 break
             }
         }
-        for node in rawHTML { replaceWithText(node) }
+        for (node, field, text) in restored {
+            switch field {
+            case .literal: _ = cmark_node_set_literal(node, text)
+            case .url: _ = cmark_node_set_url(node, text)
+            case .title: _ = cmark_node_set_title(node, text)
+            }
+        }
+        for node in rawHTML { replaceWithText(node, math) }
         return (headings.map { MarkdownHeading(level: $0.level, text: $0.text, id: ids.id(for: $0.text)) }, hasFootnotes)
     }
 
+    private enum Restore { case literal, url, title }
+
     /// Raw HTML as the text it is: an inline tag becomes a text node, a block a paragraph of text;
     /// a comment is dropped. The new nodes belong to the document from here on (freed with it).
-    private static func replaceWithText(_ node: OpaquePointer) {
-        let raw = literal(node)
+    private static func replaceWithText(_ node: OpaquePointer, _ math: MarkdownMath) {
+        let raw = math.restoring(literal(node))
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if isComment(trimmed) {
             cmark_node_free(node)  // unlinks it too

@@ -93,3 +93,32 @@ expect: ["c.g.seeds == 2"]
     assert len(shown) == 3 and all(re.fullmatch(r"\d+\.\d+ s", t) for t in shown), shown
     assert "학습과 평가에 걸린 시간" in driver.find_element(By.CSS_SELECTOR, "p.timing").text
     assert "✓" in driver.find_element(By.TAG_NAME, "main").text
+
+
+def test_hostile_prose_runs_nothing_in_the_browser(driver, tmp_path, rnnlab):
+    (tmp_path / "hostile.md").write_text("""---
+title: Hostile
+---
+<script>window.pwned = 1</script>
+
+An image ![x](x" onerror="window.pwned=2") and <img src=x onerror="window.pwned=3"> inline.
+
+[click](javascript:window.pwned=4) <iframe src="file:///etc/passwd"></iframe>
+
+Math stays math: $h_t = \\tanh(a_t)$.
+
+```rnnlab
+show: shapes
+```
+""")
+    subprocess.run([rnnlab, "run", "hostile.md", "-o", "out", "-q"], cwd=tmp_path, check=True)
+    page = (tmp_path / "out" / "hostile" / "index.html").resolve()
+    driver.get(page.as_uri())
+    time.sleep(0.3)
+    assert driver.execute_script("return window.pwned === undefined")
+    assert driver.find_elements(By.TAG_NAME, "iframe") == []
+    assert all(not (a.get_attribute("href") or "").startswith("javascript:") for a in driver.find_elements(By.TAG_NAME, "a"))
+    assert all(i.get_attribute("onerror") is None for i in driver.find_elements(By.TAG_NAME, "img"))
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "<script>window.pwned = 1</script>" in main, "raw HTML is shown as text"
+    assert len(driver.find_elements(By.CSS_SELECTOR, "main math")) == 1

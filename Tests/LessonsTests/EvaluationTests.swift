@@ -272,3 +272,28 @@ struct EvaluationTests {
         }
     }
 }
+
+/// TeX in prose: MathML on the page, `$…$` kept in report.md, unsupported TeX an error at its
+/// line and column.
+@Suite("Math in lessons")
+struct LessonMathTests {
+    func run(_ body: String) throws -> Report {
+        LessonRunner(showProgress: false).run(lesson: try Lesson.parse("---\ntitle: M\nlanguage: ko\n---\n" + body, file: "lesson.md"))
+    }
+
+    @Test func proseMathBecomesMathMLAndStaysTeXInMarkdown() throws {
+        let report = try run("은닉 상태 $h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$는 매 시점 갱신됩니다.\n\n$$\\frac{\\partial h_T}{\\partial h_t} = \\prod_{k=t+1}^{T} W_{hh}$$\n")
+        #expect(report.error == nil, "\(report.error ?? "")")
+        let html = HTMLWriter.write(report)
+        #expect(html.contains("<math") && html.contains("<math display=\"block\"") && html.contains("<mfrac>"))
+        #expect(html.contains("application/x-tex"))
+        #expect(MarkdownWriter.write(report).text.contains("$h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t)$"))
+    }
+
+    @Test func unsupportedTeXNamesLineAndColumn() throws {
+        let report = try run("First line.\n\nSecond: $a + \\foo{b}$ here.\n")
+        let error = try #require(report.error)
+        #expect(error.hasPrefix("lesson.md:7:14: "), "\(error)")
+        #expect(error.contains("\\foo"))
+    }
+}
