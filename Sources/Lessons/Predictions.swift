@@ -53,18 +53,25 @@ extension Shows {
         var rows: [[String]] = []
         var headers: [String]
         var hits = 0, predicted: [String] = []
+        /// Every prediction shown: sequence k, its i-th scored step t, the outputs y_t, the targets.
+        func forEachPrediction(_ body: (Int, Int, Int, ArraySlice<Double>, Targets) -> Void) {
+            for k in indices {
+                let sample = part.sample(k, for: network)
+                let record = network.forward(parameters: model.parameters, sample: sample)
+                let T = record.steps
+                for (i, t) in (perStep ? Array(1...T) : [T]).enumerated() {
+                    body(k, i, t, record.y[((t - 1) * Y)..<(t * Y)], sample.targets)
+                }
+            }
+        }
         switch loss {
         case .xentAll, .xentLast:
             headers = perStep ? ["t", ko ? "입력" : "input", ko ? "정답" : "target"] : ["#", ko ? "정답" : "target"]
             headers += [ko ? "예측 상위 \(top)개 (확률)" : "top \(top) predicted (probability)", ""]
-            for k in indices {
-                let sample = part.sample(k, for: network)
-                let record = network.forward(parameters: model.parameters, sample: sample)
-                guard case .classes(let c) = sample.targets else { continue }
-                let T = record.steps
-                let steps = perStep ? Array(1...T) : [T]
-                for (i, t) in steps.enumerated() {
-                    let r = ranked(record.y[((t - 1) * Y)..<(t * Y)])
+            forEachPrediction { k, i, t, outputs, targets in
+                guard case .classes(let c) = targets else { return }
+                do {
+                    let r = ranked(outputs)
                     let mark = r.first?.0 == c[i] ? "✓" : "✗"
                     if r.first?.0 == c[i] { hits += 1 }
                     predicted.append(symbol(r.first?.0 ?? 0))
@@ -79,14 +86,10 @@ extension Shows {
         case .mseLast, .mseAll:
             headers = [perStep ? "t" : "#", ko ? "정답" : "target", ko ? "예측" : "predicted", ko ? "오차" : "error"]
             if tolerance != nil { headers.append("") }
-            for k in indices {
-                let sample = part.sample(k, for: network)
-                let record = network.forward(parameters: model.parameters, sample: sample)
-                guard case .vectors(let v) = sample.targets else { continue }
-                let T = record.steps
-                let steps = perStep ? Array(1...T) : [T]
-                for (i, t) in steps.enumerated() {
-                    let y = Array(record.y[((t - 1) * Y)..<(t * Y)]), d = Array(v[(i * Y)..<((i + 1) * Y)])
+            forEachPrediction { k, i, t, outputs, targets in
+                guard case .vectors(let v) = targets else { return }
+                do {
+                    let y = Array(outputs), d = Array(v[(i * Y)..<((i + 1) * Y)])
                     let err = zip(y, d).map { $0 - $1 }
                     // Enough decimals that an error just past the tolerance does not print as it.
                     let digits = tolerance.map { t in err.contains { abs(abs($0) - t) < 5e-4 } ? 5 : 3 } ?? 3
