@@ -63,7 +63,10 @@ extension Actions {
             headers += [ko ? "마지막 손실" : "final loss", ko ? "결과" : "outcome"]
             for k in rows.indices {
                 rows[k].append(result.histories[k].last.map { NumberFormat.short($0.loss) } ?? "—")
-                rows[k].append(result.outcomes[k].message)
+                switch result.outcomes[k] {
+                case .completed: rows[k].append(ko ? "완료" : "completed")
+                case .diverged(let e, let s): rows[k].append(ko ? "\(e)번째 에포크 \(s)번째 스텝에서 발산" : "diverged at epoch \(e), step \(s)")
+                }
             }
         }
         return [.table(Table(caption: ko ? "스윕: \(parameter)" : "Sweep over \(parameter)",
