@@ -54,13 +54,15 @@ public enum HTMLWriter {
                 body += "</section>\n"
             }
         }
-        let header = "<nav><a href=\"../index.html\">← \(e(Labels.lessons(lang)))</a></nav><h1>\(e(report.title))</h1>"
+        let header = "<nav><a href=\"../index.html\">← \(e(Labels.lessons(lang)))</a>"
+            + "<button type=\"button\" class=\"projector-toggle no-print\" aria-pressed=\"false\">\(e(Labels.projector(lang)))</button></nav>"
+            + "<h1>\(e(report.title))</h1>"
             + (report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")
         return page(
             language: lang, title: report.title, css: (hasWidget ? StepThroughScript.css : "") + Stylesheet.footer(report),
             bodyClass: report.showCode ? "show-code" : "hide-code", header: header,
             main: tableOfContents(headings, language: lang) + body,
-            script: hasWidget ? StepThroughScript.js : nil, timings: hasTiming)
+            script: (hasWidget ? StepThroughScript.js + "\n" : "") + projectorScript, timings: hasTiming)
     }
 
     /// Ids the page gives cells and figures, which a heading's slug must not take.
@@ -100,6 +102,25 @@ public enum HTMLWriter {
         if inSublist { out += "</ol>" }
         return out + "</li>\n</ol></nav>\n"
     }
+
+    /// Projector mode: large type and high contrast for a lecture hall, one switch, remembered by
+    /// the browser (localStorage works from file:// too; without it the switch still works).
+    static let projectorScript = """
+        (function () {
+          var b = document.querySelector(".projector-toggle"), key = "rnnlab.projector";
+          if (!b) return;
+          function set(on) {
+            document.body.classList.toggle("projector", on);
+            b.setAttribute("aria-pressed", on ? "true" : "false");
+          }
+          try { set(localStorage.getItem(key) === "1"); } catch (e) {}
+          b.addEventListener("click", function () {
+            var on = !document.body.classList.contains("projector");
+            set(on);
+            try { localStorage.setItem(key, on ? "1" : "0"); } catch (e) {}
+          });
+        })();
+        """
 
     /// Fills every `<output data-timing>` from `timings.js` (written beside the page on each run,
     /// so the page's own bytes stay the same from run to run).
@@ -168,7 +189,18 @@ enum Stylesheet {
         body { margin: 0 auto; max-width: 960px; padding: 1.5rem; color: var(--ink); line-height: 1.6;
           font-family: "Noto Sans CJK KR", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", NanumGothic, system-ui, sans-serif;
           word-break: keep-all; overflow-wrap: anywhere; }
+        /* English pages: a Latin font first (‖ and ∂ from a CJK font come out full-width), and
+           ordinary word breaking; Korean pages keep the CJK font first and keep-all. */
+        html:lang(en) body { font-family: "Noto Sans", "DejaVu Sans", "Liberation Sans", Arial, system-ui, sans-serif, "Noto Sans CJK KR";
+          word-break: normal; }
+        header nav { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
         header nav a { color: var(--accent); text-decoration: none; font-size: .9rem; }
+        .projector-toggle { font: inherit; font-size: .8rem; color: var(--muted); background: none; border: 1px solid var(--rule);
+          border-radius: 4px; padding: .15rem .5rem; cursor: pointer; }
+        body.projector { max-width: none; font-size: 1.45rem; line-height: 1.5; --ink: #000; --muted: #1d1d1f; --rule: #000;
+          --accent: #004f7a; background: #fff; }
+        body.projector pre, body.projector table { font-size: 1.05rem; } body.projector figure svg { width: 100%; }
+        body.projector .projector-toggle { border-color: #000; color: #000; font-weight: bold; }
         h1 { margin: .4rem 0; } .summary { color: var(--muted); margin-top: 0; }
         section.cell { border-left: 3px solid var(--rule); padding: .2rem 0 .2rem 1rem; margin: 1rem 0; }
         section.cell.failed { border-left-color: var(--warn); }

@@ -78,6 +78,7 @@ public enum Labels {
     public static func cell(_ language: String) -> String { language == "ko" ? "셀" : "cell" }
     public static func line(_ language: String) -> String { language == "ko" ? "줄" : "line" }
     public static func data(_ language: String) -> String { language == "ko" ? "데이터" : "data" }
+    public static func projector(_ language: String) -> String { language == "ko" ? "프로젝터 모드" : "Projector mode" }
     public static func error(_ language: String) -> String { language == "ko" ? "오류" : "Error" }
     public static func source(_ language: String) -> String { language == "ko" ? "셀 코드" : "cell source" }
     public static func lessons(_ language: String) -> String { language == "ko" ? "레슨" : "Lessons" }

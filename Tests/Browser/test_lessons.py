@@ -122,3 +122,20 @@ show: shapes
     main = driver.find_element(By.TAG_NAME, "main").text
     assert "<script>window.pwned = 1</script>" in main, "raw HTML is shown as text"
     assert len(driver.find_elements(By.CSS_SELECTOR, "main math")) == 1
+
+
+def test_projector_mode_is_one_switch_and_remembered(driver, lessons_out):
+    page = (lessons_out / "02-vanilla-rnn" / "index.html").resolve().as_uri()
+    driver.get(page)
+    driver.execute_script("localStorage.clear()")
+    driver.refresh()
+    body = driver.find_element(By.TAG_NAME, "body")
+    size = float(driver.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)"))
+    driver.find_element(By.CSS_SELECTOR, ".projector-toggle").click()
+    assert "projector" in body.get_attribute("class")
+    bigger = float(driver.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)"))
+    assert bigger >= 1.3 * size
+    driver.refresh()
+    assert "projector" in driver.find_element(By.TAG_NAME, "body").get_attribute("class"), "remembered"
+    driver.find_element(By.CSS_SELECTOR, ".projector-toggle").click()
+    assert "projector" not in driver.find_element(By.TAG_NAME, "body").get_attribute("class")
