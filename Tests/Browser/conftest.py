@@ -9,6 +9,20 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
+def random_lstm(rng, X, H, T):
+    """A one-layer LSTM (MODEL.json weights, forget bias 1) and T inputs, both from `rng`, for
+    tests that compare a page's numbers with `rnnlab trace`."""
+    w = {}
+    for g in "fico":
+        w["W_x" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(X)] for _ in range(H)]
+        w["W_h" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)] for _ in range(H)]
+        w["b_" + g] = [1.0] * H if g == "f" else [0.0] * H
+    w["W_hy"] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)]]
+    w["b_y"] = [0.1]
+    xs = [[round(rng.uniform(-1, 1), 3) for _ in range(X)] for _ in range(T)]
+    return w, xs
+
+
 def rnnlab_binary():
     for p in (os.environ.get("RNNLAB"), ROOT / ".build" / "debug" / "rnnlab", ROOT / ".build" / "release" / "rnnlab"):
         if p and pathlib.Path(p).exists():

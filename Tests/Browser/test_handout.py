@@ -11,6 +11,8 @@ import subprocess
 
 import pytest
 
+from conftest import random_lstm
+
 X, H, Y, T = 2, 3, 1, 6
 TITLE = 'Tiny "LSTM" a\\b'  # a quote and a backslash, which the footer's CSS string must escape
 
@@ -20,14 +22,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.whic
 
 def write_lesson(tmp, language="en"):
     rng = random.Random(11)
-    w = {}
-    for g in "fico":
-        w["W_x" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(X)] for _ in range(H)]
-        w["W_h" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)] for _ in range(H)]
-        w["b_" + g] = [1.0] * H if g == "f" else [0.0] * H
-    w["W_hy"] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)]]
-    w["b_y"] = [0.1]
-    xs = [[round(rng.uniform(-1, 1), 3) for _ in range(X)] for _ in range(T)]
+    w, xs = random_lstm(rng, X, H, T)
     ts = [[round(rng.uniform(-1, 1), 3)] for _ in range(T)]
     (tmp / "model.json").write_text(json.dumps(
         {"cell": "lstm", "input_size": X, "hidden_size": H, "output_size": Y, "weights": w}))

@@ -8,6 +8,8 @@ import subprocess
 import time
 
 import pytest
+
+from conftest import random_lstm
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -17,15 +19,8 @@ X, H, Y, T = 2, 3, 1, 6
 def make_files(tmp, rng_seed=3):
     import random
     rng = random.Random(rng_seed)
-    w = {}
-    for g in "fico":
-        w["W_x" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(X)] for _ in range(H)]
-        w["W_h" + g] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)] for _ in range(H)]
-        w["b_" + g] = [1.0] * H if g == "f" else [0.0] * H
-    w["W_hy"] = [[round(rng.uniform(-0.8, 0.8), 3) for _ in range(H)]]
-    w["b_y"] = [0.1]
+    w, xs = random_lstm(rng, X, H, T)
     model = {"cell": "lstm", "input_size": X, "hidden_size": H, "output_size": Y, "weights": w}
-    xs = [[round(rng.uniform(-1, 1), 3) for _ in range(X)] for _ in range(T)]
     ts = [[round(rng.uniform(-1, 1), 3)] for _ in range(T)]
     seq = {"x": xs, "loss": "mse_all", "targets": ts}
     (tmp / "model.json").write_text(json.dumps(model))
