@@ -34,8 +34,8 @@ enum Shows {
     }
 
     /// A chart as a figure, with the numbers it plots as CSV beside the report.
-    private static func figure(_ state: LessonState, _ svg: (String) -> String, caption: String = "", alt: String,
-                               csv: String) -> Output {
+    static func figure(_ state: LessonState, _ svg: (String) -> String, caption: String = "", alt: String,
+                       csv: String) -> Output {
         let id = state.nextFigureId()
         return .figure(Figure(id: id, svg: svg(id), caption: caption, alt: alt, data: ("csv", csv)))
     }

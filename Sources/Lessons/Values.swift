@@ -36,10 +36,7 @@ public final class ValueStore {
         "\(name)[\(keyText(value))]"
     }
 
-    static func keyText(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
+    static func keyText(_ value: Double) -> String { NumberFormat.exact(value) }
 
     public subscript(_ name: String) -> LessonValue? {
         if let v = table[name] { return v }
@@ -82,7 +79,6 @@ public final class ValueStore {
     static func jsonNumber(_ v: Double) -> String {
         if v.isNaN { return "\"NaN\"" }
         if v.isInfinite { return v > 0 ? "\"Infinity\"" : "\"-Infinity\"" }
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
+        return NumberFormat.exact(v)
     }
 }

@@ -10,8 +10,7 @@ public enum CSV {
     public static func number(_ v: Double) -> String {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-        return "\(v)"
+        return NumberFormat.exact(v)
     }
 
     static func field(_ s: String) -> String {

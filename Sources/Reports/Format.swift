@@ -12,6 +12,14 @@ public enum NumberFormat {
         return String(format: "%.3e", v)
     }
 
+    /// A finite number exactly, in its shortest round-trip form: whole numbers without a
+    /// decimal point (`40`, not `40.0`), others as Swift prints them (`0.1`, `1e-06`). The one
+    /// spelling of values.json, data files and value keys; callers spell non-finite values.
+    public static func exact(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
     /// A fixed number of decimals, for gate tables.
     public static func fixed(_ v: Double, _ decimals: Int) -> String {
         if !v.isFinite { return short(v) }

@@ -224,7 +224,6 @@ enum Stylesheet {
         nav.toc ol { margin: 0; padding-left: 1.4rem; } nav.toc a { color: var(--accent); text-decoration: none; }
         .prose del { color: var(--muted); } .footnotes { font-size: .85rem; color: var(--muted); }
         .timing { color: var(--muted); font-size: .85rem; } @media print { .timing:not(.filled) { display: none; } } .timing output { font-variant-numeric: tabular-nums; }
-        .claims td.verdict { font-weight: bold; } .claims td.holds { color: #1b7f3b; } .claims td.fails { color: var(--warn); }
         .print-source { display: none; }
         @media print {
           @page { size: A4; margin: 14mm 14mm 18mm; }

@@ -203,11 +203,11 @@ extension Actions {
         out.append(.timing(label: ko ? "학습과 평가에 걸린 시간" : "Time to train and evaluate", keys: timingKeys))
         let chart = LineChart(language: state.language, title: ko ? "\(name): 학습 손실 (시드 중앙값)" : "\(name): training loss (median over seeds)",
                               xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss", logY: true, series: curves)
-        out.append(figure(state, chart))
+        out.append(Shows.figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv))
         if !byLength.isEmpty {
             let lengthChart = LineChart(language: state.language, title: ko ? "\(name): 길이별 테스트 정확도 (시드 중앙값)" : "\(name): held-out accuracy by length (median over seeds)",
                                         xLabel: ko ? "길이 T" : "length T", yLabel: ko ? "정확도" : "accuracy", logY: false, series: byLength)
-            out.append(figure(state, lengthChart))
+            out.append(Shows.figure(state, { lengthChart.svg(id: $0) }, alt: lengthChart.description, csv: lengthChart.csv))
         }
         return out
     }
@@ -234,8 +234,4 @@ extension Actions {
         return Options(field: field, entries: (base?.entries ?? []).filter { !keys.contains($0.0) } + over)
     }
 
-    static func figure(_ state: LessonState, _ chart: LineChart) -> Output {
-        let id = state.nextFigureId()
-        return .figure(Figure(id: id, svg: chart.svg(id: id), caption: "", alt: chart.description, data: ("csv", chart.csv)))
-    }
 }
