@@ -16,6 +16,21 @@ struct Field {
         LessonError(file: file, line: line, message: path.isEmpty ? message : "\(path): \(message)")
     }
 
+    /// A text value's error at character `k` (1-based) of the text: the lesson column when the
+    /// text is written on its key's line (plain or quoted), else the line alone.
+    func error(atCharacter k: Int, _ message: String) -> LessonError {
+        var e = error(message)
+        if case .scalar(let s) = node, let mark = node.mark, !s.string.contains("\n") {
+            switch s.style {
+            case .plain: e.column = mark.column + k - 1
+            case .singleQuoted, .doubleQuoted:
+                if !s.string.contains("'") && !s.string.contains("\\") && !s.string.contains("\"") { e.column = mark.column + k }
+            default: break
+            }
+        }
+        return e
+    }
+
     var isScalar: Bool { if case .scalar = node { return true } else { return false } }
 
     func string() throws(LessonError) -> String {

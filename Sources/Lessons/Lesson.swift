@@ -23,6 +23,14 @@ public struct Lesson: Sendable {
         case prose(String, line: Int)
         /// A cell's YAML source and the lesson line of its first YAML line.
         case cell(source: String, line: Int)
+        /// `::: exercise TITLE`: an exercise starts (its task: the blocks up to `::: solution`).
+        case exercise(title: String, line: Int, column: Int)
+        /// `::: solution`: the exercise's solution starts (prose and cells, which run as any do).
+        case solution(line: Int)
+        /// `::: answer`: the solution's short answer starts, which the answer key repeats.
+        case answer(line: Int)
+        /// `:::`: the exercise ends.
+        case endExercise(line: Int)
     }
 
     public var file: String
@@ -71,9 +79,57 @@ public struct Lesson: Sendable {
             prose.removeAll()
             proseStart = next
         }
+        // Exercises: `::: exercise TITLE`, `::: solution`, optionally `::: answer`, then `:::`.
+        enum Part { case none, task, solution, answer }
+        var part = Part.none, opened = 0
         while index < lines.count {
             let line = lines[index]
             let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix(":::") {
+                let words = trimmed.drop { $0 == ":" }.trimmingCharacters(in: .whitespaces)
+                let kind = words.prefix { !$0.isWhitespace }.lowercased()
+                let rest = words.dropFirst(kind.count).trimmingCharacters(in: .whitespaces)
+                let at = index + 1
+                func fail(_ message: String) -> LessonError { LessonError(file: file, line: at, message: message) }
+                switch kind {
+                case "exercise":
+                    guard part == .none else { throw fail("an exercise cannot start inside the exercise opened at line \(opened) (close that one with a line `:::` first)") }
+                    part = .task
+                    opened = at
+                    flushProse(next: at + 1)
+                    // The title's column (1-based), for errors in its math.
+                    let titleStart = line.reversed().drop { $0.isWhitespace }.count - rest.count + 1
+                    blocks.append(.exercise(title: rest, line: at, column: titleStart))
+                case "solution", "answer":
+                    guard rest.isEmpty else { throw fail("`::: \(kind)` takes nothing after it (write the \(kind) on the lines below)") }
+                    if kind == "solution" {
+                        guard part == .task else {
+                            throw fail(part == .none ? "`::: solution` outside an exercise (start one with `::: exercise TITLE`)" : "the exercise opened at line \(opened) already has a solution")
+                        }
+                        part = .solution
+                        flushProse(next: at + 1)
+                        blocks.append(.solution(line: at))
+                    } else {
+                        guard part == .solution else {
+                            throw fail(part == .none ? "`::: answer` outside an exercise (start one with `::: exercise TITLE`)"
+                                       : part == .task ? "`::: answer` goes inside the solution (write `::: solution` before it)"
+                                       : "the exercise opened at line \(opened) already has an answer")
+                        }
+                        part = .answer
+                        flushProse(next: at + 1)
+                        blocks.append(.answer(line: at))
+                    }
+                case "":
+                    guard part != .none else { throw fail("`:::` closes an exercise, but none is open") }
+                    part = .none
+                    flushProse(next: at + 1)
+                    blocks.append(.endExercise(line: at))
+                default:
+                    throw fail("unknown block `::: \(kind)` (expected `::: exercise TITLE`, `::: solution`, `::: answer` or `:::`)")
+                }
+                index += 1
+                continue
+            }
             if let fence = fenceMarker(trimmed) {
                 let info = trimmed.dropFirst(fence.count).trimmingCharacters(in: .whitespaces)
                 guard let close = lines[(index + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == fence }) else {
@@ -98,6 +154,9 @@ public struct Lesson: Sendable {
             index += 1
         }
         flushProse(next: index + 1)
+        if part != .none {
+            throw LessonError(file: file, line: opened, message: "the exercise opened here is never closed (add a line `:::` after it)")
+        }
         let fallback = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
         return Lesson(file: file, title: title ?? fallback, language: language, seed: seed, summary: summary,
                       showCode: showCode, blocks: blocks)

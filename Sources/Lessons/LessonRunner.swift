@@ -25,6 +25,7 @@ public struct LessonRunner: Sendable {
         let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
         let clock = ContinuousClock(), started = clock.now
         var prose: [(block: Int, line: Int)] = []
+        var exercises = 0
         for block in lesson.blocks {
             switch block {
             case .prose(let text, let line):
@@ -40,6 +41,21 @@ public struct LessonRunner: Sendable {
                     report.error = error.description
                 }
                 report.blocks.append(.cell(cell))
+            case .exercise(let title, let line, let column):
+                exercises += 1
+                report.blocks.append(.exercise(number: exercises, title: title))
+                if let problem = InlineMath.problem(in: title) {
+                    // The column in the lesson line: after `::: exercise ` and the title's indent.
+                    let error = LessonError(file: lesson.file, line: line, message: problem.message,
+                                            column: column + problem.column - 1)
+                    var cell = CellBlock(line: line, source: "")
+                    cell.error = error.description
+                    report.error = error.description
+                    report.blocks.append(.cell(cell))
+                }
+            case .solution: report.blocks.append(.solution)
+            case .answer: report.blocks.append(.answer)
+            case .endExercise: report.blocks.append(.endExercise)
             }
             if report.error != nil { break }
         }

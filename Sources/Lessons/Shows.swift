@@ -18,11 +18,37 @@ enum Shows {
                 outputs += try one(kind, empty, state: state)
             } else {
                 let o = try item.mapping(allowed: ["what", "model", "data", "of", "unit", "step", "steps", "log", "gates", "sweep",
-                                                   "on", "index", "count", "top", "tolerance"])
-                outputs += try one(try o.required("what").choice(kinds), o, state: state)
+                                                   "on", "index", "count", "top", "tolerance", "caption"])
+                var shown = try one(try o.required("what").choice(kinds), o, state: state)
+                if let c = o["caption"] { try caption(c, on: &shown) }
+                outputs += shown
             }
         }
         return outputs
+    }
+
+    /// `caption:` — the lesson's own caption (text with `$…$` math) for what a show draws: every
+    /// figure and table it produced (a summary's table, a heatmap).
+    private static func caption(_ field: Field, on outputs: inout [Output]) throws(LessonError) {
+        let text = try field.string()
+        if let problem = InlineMath.problem(in: text) {
+            throw field.error(atCharacter: problem.column, problem.message)
+        }
+        var captioned = false
+        for k in outputs.indices {
+            switch outputs[k] {
+            case .figure(var f):
+                f.caption = text
+                outputs[k] = .figure(f)
+                captioned = true
+            case .table(var t):
+                t.caption = text
+                outputs[k] = .table(t)
+                captioned = true
+            default: break
+            }
+        }
+        guard captioned else { throw field.error("this show draws no figure or table to caption") }
     }
 
     private static func trace(_ o: Options, _ state: LessonState, _ what: String) throws(LessonError) -> Trace {

@@ -9,11 +9,13 @@ public enum HTMLWriter {
         var tableCount = 0
         var ids = PageIDs(reserved: reservedIDs(report))
         var headings: [MarkdownHeading] = []
+        var exercises = ExercisePages()
         for block in report.blocks {
             switch block {
             case .prose(let markdown):
                 let prose = Markdown.html(from: markdown, ids: &ids)
                 headings += prose.headings
+                exercises.prose(prose.html)
                 body += "<section class=\"prose\">\n\(prose.html)</section>\n"
             case .cell(let cell):
                 body += "<section class=\"cell\(cell.error == nil ? "" : " failed")\" id=\"cell-\(cell.line)\">\n"
@@ -33,7 +35,7 @@ public enum HTMLWriter {
                         body += dataLink(DataFiles.tableName(tableCount), "CSV", lang)
                     case .figure(let figure):
                         body += "<figure id=\"\(e(figure.id))\">\(figure.svg)"
-                        if !figure.caption.isEmpty { body += "<figcaption>\(e(figure.caption))</figcaption>" }
+                        if !figure.caption.isEmpty { body += "<figcaption>\(InlineMath.html(figure.caption))</figcaption>" }
                         if let data = figure.data {
                             body += dataLink("\(figure.id).\(data.extension)", data.extension.uppercased(), lang)
                         }
@@ -52,8 +54,21 @@ public enum HTMLWriter {
                     body += "<div class=\"error\" role=\"alert\"><strong>\(e(Labels.error(lang)))</strong> <code>\(e(error))</code><br>\(e(Labels.stopped(lang)))</div>\n"
                 }
                 body += "</section>\n"
+            case .exercise(let number, let title):
+                body += exercises.close()
+                body += "<section class=\"exercise\" id=\"exercise-\(number)\">\n<h3 class=\"exercise-title\">"
+                    + e(Labels.exercise(lang, number)) + (title.isEmpty ? "" : " · " + InlineMath.html(title)) + "</h3>\n"
+                exercises.open(number: number, title: title)
+            case .solution:
+                body += exercises.beginSolution(lang)
+            case .answer:
+                body += exercises.beginAnswer(lang)
+            case .endExercise:
+                body += exercises.close()
             }
         }
+        body += exercises.close()
+        body += exercises.answerKey(lang)
         let header = "<nav><a href=\"../index.html\">← \(e(Labels.lessons(lang)))</a>"
             + "<button type=\"button\" class=\"projector-toggle no-print\" aria-pressed=\"false\">\(e(Labels.projector(lang)))</button></nav>"
             + "<h1>\(e(report.title))</h1>"
@@ -65,9 +80,24 @@ public enum HTMLWriter {
             script: (hasWidget ? StepThroughScript.js + "\n" : "") + projectorScript, timings: hasTiming)
     }
 
+    /// What the instructor's handout adds to a copy of the page before printing it: every
+    /// solution and the answer key open and printed, and "(instructor's version)" in the footer.
+    public static func instructorCopy(of html: String, report: Report) -> String {
+        var page = html.replacingOccurrences(of: ExercisePages.solutionTag, with: ExercisePages.solutionTag.dropLast() + " open>")
+            .replacingOccurrences(of: ExercisePages.answerKeyTag, with: ExercisePages.answerKeyTag.dropLast() + " open>")
+        if let body = page.range(of: "<body class=\"") {
+            page.replaceSubrange(body, with: "<body class=\"instructor ")
+        }
+        if let head = page.range(of: "</head>") {
+            page.insert(contentsOf: "<style>\(Stylesheet.footer(report, instructor: true))</style>\n", at: head.lowerBound)
+        }
+        return page
+    }
+
     /// Ids the page gives cells and figures, which a heading's slug must not take.
     static func reservedIDs(_ report: Report) -> [String] {
-        report.blocks.flatMap { block -> [String] in
+        ["answer-key"] + report.blocks.flatMap { block -> [String] in
+            if case .exercise(let number, _) = block { return ["exercise-\(number)"] }
             guard case .cell(let cell) = block else { return [] }
             return ["cell-\(cell.line)"] + cell.outputs.compactMap { output in
                 if case .figure(let figure) = output { figure.id } else { nil }
@@ -168,13 +198,13 @@ public enum HTMLWriter {
     public static func htmlTable(_ table: Table) -> String {
         let e = Escape.html
         var out = "<div class=\"table\"><table>"
-        if let caption = table.caption { out += "<caption>\(e(caption))</caption>" }
+        if let caption = table.caption { out += "<caption>\(InlineMath.html(caption))</caption>" }
         out += "<thead><tr>" + table.headers.enumerated().map { k, h in
-            "<th\(table.numeric.contains(k) ? " class=\"num\"" : "")>\(e(h))</th>"
+            "<th\(table.numeric.contains(k) ? " class=\"num\"" : "")>\(InlineMath.html(h))</th>"
         }.joined() + "</tr></thead><tbody>"
         for row in table.rows {
             out += "<tr>" + row.enumerated().map { k, c in
-                "<td\(table.numeric.contains(k) ? " class=\"num\"" : "")>\(e(c))</td>"
+                "<td\(table.numeric.contains(k) ? " class=\"num\"" : "")>\(table.mathCells ? InlineMath.html(c) : e(c))</td>"
             }.joined() + "</tr>"
         }
         return out + "</tbody></table></div>\n"
@@ -225,7 +255,20 @@ enum Stylesheet {
         .prose del { color: var(--muted); } .footnotes { font-size: .85rem; color: var(--muted); }
         .timing { color: var(--muted); font-size: .85rem; } @media print { .timing:not(.filled) { display: none; } } .timing output { font-variant-numeric: tabular-nums; }
         .print-source { display: none; }
+        section.exercise { border: 1px solid var(--rule); border-radius: 4px; padding: .2rem 1rem .5rem; margin: 1.2rem 0; }
+        .exercise-title { margin: .5rem 0 .3rem; font-size: 1.05rem; }
+        details.solution, details.answer-key { margin: .5rem 0; } details.solution > summary, details.answer-key > summary { cursor: pointer; color: var(--accent); }
+        details.answer-key { border-top: 2px solid var(--rule); padding-top: .5rem; margin-top: 2rem; } details.answer-key > summary { font-weight: bold; font-size: 1.1rem; }
+        .answer { border-left: 3px solid var(--accent); padding-left: .7rem; } .answer-label, .answer-of { margin: .3rem 0 0; }
+        .answer-list > li { margin: .4rem 0; } .answer-text > p, p.answer-text { margin: .1rem 0; }
         @media print {
+          /* The students' handout: no solutions, no answer key. The instructor's handout is
+             printed from a copy of the page with body.instructor and every solution open. */
+          details.solution, details.answer-key { display: none; }
+          body.instructor details.solution, body.instructor details.answer-key { display: block; }
+          body.instructor details.solution > summary, body.instructor details.answer-key > summary { list-style: none; color: var(--ink); font-weight: bold; }
+          body.instructor details.answer-key { break-before: page; border-top: none; margin-top: 0; }
+          section.exercise { break-inside: auto; } .exercise-title { break-after: avoid; }
           @page { size: A4; margin: 14mm 14mm 18mm; }
           body { max-width: none; padding: 0; font-size: 10.5pt; }
           /* Screen-only: navigation, controls, keyboard help, collapsible sources. */
@@ -256,9 +299,10 @@ enum Stylesheet {
     /// The printed footer of a report's page: the lesson's title, the rnnlab version and the seed
     /// at the bottom left, "page n / N" (Korean "n / N 쪽") at the bottom right, on every page. It
     /// comes from the report alone, so the page stays the same from run to run.
-    static func footer(_ report: Report) -> String {
+    static func footer(_ report: Report, instructor: Bool = false) -> String {
         let ko = report.language == "ko"
         var left = [report.title]
+        if instructor { left[0] += " (" + Labels.instructorVersion(report.language) + ")" }
         if let version = report.version { left.append("rnnlab " + version) }
         if let seed = report.seed { left.append((ko ? "시드 " : "seed ") + String(seed)) }
         let font = "font-family: \"Noto Sans CJK KR\", \"Noto Sans KR\", \"Apple SD Gothic Neo\", \"Malgun Gothic\", NanumGothic, system-ui, sans-serif; font-size: 8pt; color: #5f6368;"

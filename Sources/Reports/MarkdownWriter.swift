@@ -6,6 +6,15 @@ public enum MarkdownWriter {
         var out = "# \(report.title)\n\n"
         var files: [(String, String)] = []
         var tableCount = 0
+        var exercise: (number: Int, title: String, solution: Bool, answer: Bool, answerText: String?)?
+        var solved: [(number: Int, title: String, answer: String?)] = []
+        func closeExercise(_ open: inout (number: Int, title: String, solution: Bool, answer: Bool, answerText: String?)?) -> String {
+            guard let e = open else { return "" }
+            open = nil
+            guard e.solution else { return "" }
+            solved.append((e.number, e.title, e.answerText))
+            return "</details>\n\n"
+        }
         for block in report.blocks {
             switch block {
             case .prose(let markdown):
@@ -43,7 +52,35 @@ public enum MarkdownWriter {
                 if let error = cell.error {
                     out += "> **\(Labels.error(report.language))** `\(error)`\n\n"
                 }
+            case .exercise(let number, let title):
+                out += closeExercise(&exercise)
+                exercise = (number, title, false, false, nil)
+                out += "### \(Labels.exercise(report.language, number))\(title.isEmpty ? "" : ": " + title)\n\n"
+            case .solution:
+                guard exercise != nil, exercise?.solution == false else { break }
+                exercise?.solution = true
+                out += "<details><summary>\(Labels.solution(report.language))</summary>\n\n"
+            case .answer:
+                guard exercise?.solution == true, exercise?.answer == false else { break }
+                exercise?.answer = true
+                exercise?.answerText = ""
+                out += "**\(Labels.answer(report.language))**\n\n"
+            case .endExercise:
+                out += closeExercise(&exercise)
             }
+            if case .prose(let markdown) = block, exercise?.answer == true {
+                exercise?.answerText? += markdown.trimmingTrailingNewlines() + "\n\n"
+            }
+        }
+        out += closeExercise(&exercise)
+        if !solved.isEmpty {
+            // GitHub folds <details>; the key repeats each short answer.
+            out += "<details><summary>\(Labels.answerKey(report.language))</summary>\n\n"
+            for item in solved {
+                out += "**\(Labels.exercise(report.language, item.number))\(item.title.isEmpty ? "" : ": " + item.title)**\n\n"
+                out += (item.answer?.isEmpty == false ? item.answer! : Labels.seeSolution(report.language) + "\n\n")
+            }
+            out += "</details>\n\n"
         }
         return (out, files)
     }
@@ -85,6 +122,12 @@ public enum Labels {
     public static func timingsFile(_ language: String) -> String {
         language == "ko" ? "실행 시간은 이 보고서 옆의 timings.json에 있습니다" : "measured times are in timings.json beside this report"
     }
+    public static func exercise(_ language: String, _ number: Int) -> String { language == "ko" ? "연습 문제 \(number)" : "Exercise \(number)" }
+    public static func solution(_ language: String) -> String { language == "ko" ? "풀이" : "Solution" }
+    public static func answer(_ language: String) -> String { language == "ko" ? "답" : "Answer" }
+    public static func answerKey(_ language: String) -> String { language == "ko" ? "정답" : "Answer key" }
+    public static func seeSolution(_ language: String) -> String { language == "ko" ? "풀이를 보세요." : "See the solution." }
+    public static func instructorVersion(_ language: String) -> String { language == "ko" ? "교사용" : "instructor's version" }
     public static func stopped(_ language: String) -> String {
         language == "ko" ? "이 셀에서 오류가 나서 레슨 실행이 멈췄습니다." : "The lesson stopped at this cell."
     }

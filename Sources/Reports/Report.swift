@@ -34,6 +34,15 @@ public struct Report: Sendable {
     public enum Block: Sendable {
         case prose(String)
         case cell(CellBlock)
+        /// An exercise starts: its number (1, 2, … in the lesson) and title (text, `$…$` math).
+        /// The blocks after it are its task, up to `.solution`; `.endExercise` closes it.
+        case exercise(number: Int, title: String)
+        /// The exercise's solution starts: folded on the page, left out of the students'
+        /// handout, printed in the instructor's.
+        case solution
+        /// The solution's short answer starts, which the answer key at the end repeats.
+        case answer
+        case endExercise
     }
 }
 
@@ -72,6 +81,9 @@ public struct Table: Sendable {
     public var rows: [[String]]
     /// Columns to right-align (numbers).
     public var numeric: Set<Int>
+    /// Whether `$…$` in cells is math (captions and headers always may hold math); off for
+    /// tables of data, such as generated text, whose dollars are dollars.
+    public var mathCells = false
 
     public init(caption: String? = nil, headers: [String], rows: [[String]], numeric: Set<Int> = []) {
         self.caption = caption

@@ -1,4 +1,5 @@
 import Foundation
+import Reports
 
 /// Prints a report to `handout.pdf` with headless Chromium, from the page's print stylesheet
 /// (no controls, step-throughs as tables of chosen steps, a footer with the lesson's title, the
@@ -28,20 +29,32 @@ enum Handout {
 
     static let installHint = "handouts are printed by headless Chromium, which was not found: install it (Debian: sudo apt-get install chromium) and run again"
 
-    /// Prints `folder/index.html` to `folder/handout.pdf` (written to a temporary name, then
-    /// renamed). The page's stylesheet asks for A4; for other paper a copy of the page that asks
-    /// for it is printed instead (beside the page, so `timings.js` still loads) and removed.
-    static func print(folder: URL, browser: String, paper: Paper = .a4) throws {
+    /// The students' handout (no solutions) or the instructor's (solutions and answer key).
+    enum Version: Sendable {
+        case students, instructor
+
+        var file: String { self == .students ? "handout.pdf" : "handout-instructor.pdf" }
+    }
+
+    /// Prints `folder/index.html` to `folder/handout.pdf` (or `handout-instructor.pdf`), written
+    /// to a temporary name, then renamed. The page's stylesheet asks for A4 and leaves out the
+    /// solutions; for other paper or the instructor's version a copy of the page that asks for
+    /// it is printed instead (beside the page, so `timings.js` still loads) and removed.
+    static func print(folder: URL, browser: String, paper: Paper = .a4, version: Version = .students,
+                      report: Report? = nil) throws {
         let index = folder.appendingPathComponent("index.html")
-        let target = folder.appendingPathComponent("handout.pdf")
+        let target = folder.appendingPathComponent(version.file)
         let temporary = folder.appendingPathComponent(".handout.\(getpid()).pdf")
         var page = index
-        if paper != .a4 {
+        if paper != .a4 || version == .instructor {
             page = folder.appendingPathComponent(".handout.\(getpid()).html")
             guard var html = try? String(contentsOf: index, encoding: .utf8), let head = html.range(of: "</head>") else {
                 throw HandoutError("cannot read \(index.path)")
             }
-            html.insert(contentsOf: "<style>@media print { @page { size: \(paper.css); } }</style>\n", at: head.lowerBound)
+            if paper != .a4 {
+                html.insert(contentsOf: "<style>@media print { @page { size: \(paper.css); } }</style>\n", at: head.lowerBound)
+            }
+            if version == .instructor, let report { html = HTMLWriter.instructorCopy(of: html, report: report) }
             do { try Data(html.utf8).write(to: page) } catch { throw HandoutError("cannot write \(page.path)") }
         }
         defer { if page != index { try? FileManager.default.removeItem(at: page) } }

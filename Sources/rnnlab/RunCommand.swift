@@ -25,14 +25,17 @@ extension RNNLab {
         @Flag(name: .shortAndLong, help: "No progress output.")
         var quiet = false
 
-        @Flag(help: "Also print each report to OUTPUT/<lesson>/handout.pdf with headless Chromium (a footer with the title, version, seed and page numbers on every page).")
+        @Flag(help: "Also print each report to OUTPUT/<lesson>/handout.pdf with headless Chromium: the students' version, without solutions (a footer with the title, version, seed and page numbers on every page).")
         var handout = false
+
+        @Flag(help: "Also print the instructor's version to OUTPUT/<lesson>/handout-instructor.pdf: every solution printed and an answer key at the end.")
+        var instructor = false
 
         @Option(help: "The handout's paper: a4 or letter.")
         var paper: Handout.Paper = .a4
 
         func validate() throws {
-            if paper != .a4 && !handout { throw ValidationError("--paper applies to handouts: add --handout") }
+            if paper != .a4 && !handout && !instructor { throw ValidationError("--paper applies to handouts: add --handout or --instructor") }
         }
 
         func run() throws {
@@ -49,9 +52,9 @@ extension RNNLab {
             }
             let files_ = ReportFiles(outputDirectory: outputURL)
             var browser: String? = nil
-            if handout {
+            if handout || instructor {
                 browser = Handout.browser()
-                if browser == nil { FileHandle.standardError.write(Data("rnnlab run --handout: \(Handout.installHint)\n".utf8)) }
+                if browser == nil { FileHandle.standardError.write(Data("rnnlab run \(handout ? "--handout" : "--instructor"): \(Handout.installHint)\n".utf8)) }
             }
             let runner = LessonRunner(showProgress: !quiet, version: RNNLab.version)
             var failures = 0
@@ -62,12 +65,16 @@ extension RNNLab {
                 } catch {
                     fail("\(output)/\(report.name): cannot write the report (\(describe(error)))")
                 }
-                if handout, let browser {
-                    do {
-                        try Handout.print(folder: outputURL.appendingPathComponent(report.name), browser: browser, paper: paper)
-                    } catch {
-                        failures += 1
-                        FileHandle.standardError.write(Data("\(output)/\(report.name)/handout.pdf: \(error)\n".utf8))
+                if let browser {
+                    let versions: [Handout.Version] = (handout ? [.students] : []) + (instructor ? [.instructor] : [])
+                    for version in versions {
+                        do {
+                            try Handout.print(folder: outputURL.appendingPathComponent(report.name), browser: browser, paper: paper,
+                                              version: version, report: report)
+                        } catch {
+                            failures += 1
+                            FileHandle.standardError.write(Data("\(output)/\(report.name)/\(version.file): \(error)\n".utf8))
+                        }
                     }
                 }
                 if let error = report.error {
@@ -78,7 +85,7 @@ extension RNNLab {
                 }
             }
             do { try files_.writeIndex() } catch { fail("\(output)/index.html: cannot write (\(describe(error)))") }
-            if failures > 0 || (handout && browser == nil) { throw ExitCode.failure }
+            if failures > 0 || ((handout || instructor) && browser == nil) { throw ExitCode.failure }
         }
     }
 

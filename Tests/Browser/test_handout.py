@@ -176,3 +176,74 @@ def test_step_through_prints_the_trace_numbers(english, rnnlab):
             assert row in text, (t, row)
         assert "x_t " + ", ".join(short(v) for v in json.loads((tmp / "seq.json").read_text())["x"][t - 1]) in text
         assert "‖dL/dh_t‖ " + short(trace["backward"][t]["dh_norm"]) in text, t
+
+
+EXERCISES = """---
+title: Exercises
+seed: 5
+---
+Prose before the exercises.
+
+```rnnlab
+model: {cell: rnn, input_size: 1, hidden_size: 4, output_size: 1}
+```
+
+::: exercise Count the recurrent weights $W_{hh}$
+How many numbers does $W_{hh}$ hold when $H = 4$? QUESTIONTEXT
+::: solution
+SOLUTIONTEXT: it is $H \\times H$, as the table shows.
+
+```rnnlab
+show: parameters
+```
+::: answer
+ANSWERTEXT {{ 4 * 4 | int }} weights.
+:::
+
+::: exercise An open question
+OPENQUESTION with no solution.
+:::
+"""
+
+
+def test_students_and_instructors_versions(tmp_path, rnnlab):
+    (tmp_path / "lesson.md").write_text(EXERCISES)
+    run = subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q", "--handout", "--instructor"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    folder = tmp_path / "out" / "lesson"
+    assert not list(folder.glob(".handout*")), "temporary files are removed"
+    v = version(rnnlab)
+    students = pages(folder / "handout.pdf")
+    text = "\n".join(students)
+    assert "QUESTIONTEXT" in text and "OPENQUESTION" in text
+    for hidden in ("SOLUTIONTEXT", "ANSWERTEXT", "Answer key", "Weights of"):
+        assert hidden not in text, f"{hidden!r} is in the students' handout"
+    for k, page in enumerate(students, 1):
+        assert f"page {k} / {len(students)}" in page and f"rnnlab {v}" in page and "seed 5" in page
+    teacher = pages(folder / "handout-instructor.pdf")
+    text = "\n".join(teacher)
+    for shown in ("QUESTIONTEXT", "SOLUTIONTEXT", "ANSWERTEXT 16 weights", "Weights of", "Answer key", "OPENQUESTION"):
+        assert shown in text, f"{shown!r} is missing from the instructor's handout"
+    # The answer key comes after everything else, and repeats the short answer.
+    key = text.index("Answer key")
+    assert text.index("OPENQUESTION") < key and "ANSWERTEXT 16 weights" in text[key:]
+    for k, page in enumerate(teacher, 1):
+        assert f"page {k} / {len(teacher)}" in page and "instructor's version" in page
+    # On the page the solution is folded and the answer key too.
+    html = (folder / "index.html").read_text()
+    assert '<details class="solution">' in html and '<details class="answer-key" id="answer-key">' in html
+
+
+def test_instructors_version_alone(tmp_path, rnnlab):
+    (tmp_path / "lesson.md").write_text(EXERCISES.replace("title: Exercises", "title: 연습\nlanguage: ko"))
+    run = subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q", "--instructor"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr
+    folder = tmp_path / "out" / "lesson"
+    assert not (folder / "handout.pdf").exists()
+    teacher = pages(folder / "handout-instructor.pdf")
+    text = "\n".join(teacher)
+    assert "풀이" in text and "정답" in text and "연습 문제 1" in text and "SOLUTIONTEXT" in text
+    for k, page in enumerate(teacher, 1):
+        assert f"{k}/{len(teacher)}쪽" in re.sub(r"\s", "", page) and "교사용" in page
