@@ -43,10 +43,13 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Two system calls Swift's Glibc module does not expose: renameat2's atomic exchange
+        // (a report folder replaced whole) and flock (the output index updated under a lock).
+        .target(name: "CFileSystem"),
         // Markdown and HTML reports, SVG charts.
         .target(
             name: "Reports",
-            dependencies: ["CMarkGFM"]
+            dependencies: ["CMarkGFM", "CFileSystem"]
         ),
         // The lesson format and the notebook-style runner.
         .target(

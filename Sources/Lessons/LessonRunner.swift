@@ -20,6 +20,7 @@ public struct LessonRunner: Sendable {
                             language: lesson.language, summary: lesson.summary, showCode: lesson.showCode)
         report.seed = lesson.seed
         report.version = version
+        report.lesson = URL(fileURLWithPath: lesson.file).lastPathComponent
         let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
         let directory = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
         let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
@@ -103,12 +104,16 @@ public struct LessonRunner: Sendable {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw LessonError(file: file, line: 1, message: "the lesson is not UTF-8 text")
             }
+            guard text.contains(where: { !$0.isWhitespace && $0 != "\u{FEFF}" }) else {
+                throw LessonError(file: file, line: 1, message: "the lesson is empty (write a title, prose and cells; `rnnlab new` makes one that runs)")
+            }
             lesson = try Lesson.parse(text, file: file)
         } catch {
             var report = Report(name: ReportFiles.folderName(forLesson: file), title: URL(fileURLWithPath: file).lastPathComponent,
                                 language: "en", summary: "")
             report.error = error.description
             report.version = version
+            report.lesson = URL(fileURLWithPath: file).lastPathComponent
             var cell = CellBlock(line: error.line, source: "")
             cell.error = error.description
             report.blocks.append(.cell(cell))

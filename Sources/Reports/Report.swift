@@ -22,6 +22,9 @@ public struct Report: Sendable {
     public var seed: UInt64?
     /// The rnnlab version that made the report, shown in the printed footer.
     public var version: String?
+    /// The lesson's file name (no folder), kept in `meta.json` so that two lessons never take
+    /// turns overwriting one report folder.
+    public var lesson: String?
 
     public init(name: String, title: String, language: String, summary: String, showCode: Bool = true) {
         self.name = name

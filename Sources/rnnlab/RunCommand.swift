@@ -44,6 +44,10 @@ extension RNNLab {
                 FileHandle.standardError.write(Data("rnnlab run: no lessons found in \((paths.isEmpty ? ["lessons"] : paths).joined(separator: ", "))\n".utf8))
                 throw ExitCode.failure
             }
+            if let problem = ReportFiles.problem(withLessons: files) {
+                FileHandle.standardError.write(Data("rnnlab run: \(problem)\n".utf8))
+                throw ExitCode.failure
+            }
             let outputURL = URL(fileURLWithPath: output, isDirectory: true)
             do {
                 try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
@@ -62,6 +66,8 @@ extension RNNLab {
                 let report = runner.run(file: file)
                 do {
                     try files_.write(report)
+                } catch let error as ReportFilesError {
+                    fail("rnnlab run: \(error)")
                 } catch {
                     fail("\(output)/\(report.name): cannot write the report (\(describe(error)))")
                 }

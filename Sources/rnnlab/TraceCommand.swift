@@ -73,6 +73,8 @@ func readInput(_ path: String) throws(InputError) -> [UInt8] {
 }
 
 func describe(_ error: Error) -> String {
+    if let posix = error as? POSIXError { return String(cString: strerror(posix.code.rawValue)) }
     if let cocoa = error as? CocoaError, let path = cocoa.filePath { return "\(cocoa.code.rawValue) at \(path)" }
+    if let ours = error as? ReportFilesError { return ours.description }
     return (error as NSError).localizedDescription
 }
