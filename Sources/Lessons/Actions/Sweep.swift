@@ -4,6 +4,9 @@ import Reports
 
 /// `sweep`: repeat a step over a parameter, optionally training at each value.
 extension Actions {
+    /// The longest sequence a length sweep makes (as the longest a `data` cell makes).
+    static let maximumSweepLength = 100_000
+
     static func sweep(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         let o = try field.mapping(allowed: ["name", "model", "data", "parameter", "values", "index", "train"])
         let model = try state.model(o["model"], options: o)
@@ -20,6 +23,15 @@ extension Actions {
             try trainingConfig(try f.mapping(allowed: trainingOptions), seed: state.seed(for: "sweep:" + model.name))
         }
         for v in values {
+            // Every value checked before any runs.
+            if parameter == "length", !(v >= 1 && v <= Double(maximumSweepLength) && v == v.rounded()) {
+                throw try o.required("values").error("lengths must be whole numbers from 1 to \(NumberFormat.grouped(maximumSweepLength)), not \(NumberFormat.short(v))")
+            }
+            if parameter == "spectral_radius", !(v > 0 && v <= 1e6) {
+                throw try o.required("values").error("spectral radii must be positive and at most 1e6, not \(NumberFormat.short(v))")
+            }
+        }
+        for v in values {
             var p = model.parameters
             var sample = data.sample(index, for: model.network)
             var samples: [Sample] = config == nil ? [] : data.samples(for: model.network)
@@ -27,8 +39,9 @@ extension Actions {
                 guard v > 0 else { throw try o.required("values").error("spectral radii must be positive") }
                 scaleRecurrent(model.network, &p, to: v)
             } else {
-                let T = Int(v)
-                guard Double(T) == v, T >= 1 else { throw try o.required("values").error("lengths must be whole numbers ≥ 1") }
+                guard v >= 1, v <= Double(maximumSweepLength), v == v.rounded(), let T = Int(exactly: v) else {
+                    throw try o.required("values").error("lengths must be whole numbers from 1 to \(NumberFormat.grouped(maximumSweepLength)), not \(NumberFormat.short(v))")
+                }
                 if let regenerate = data.withLength {
                     // Generated tasks are generated again at this length.
                     let longer = regenerate(T)
