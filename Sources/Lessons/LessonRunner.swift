@@ -8,10 +8,13 @@ public struct LessonRunner: Sendable {
     public var showProgress: Bool
     /// The rnnlab version, recorded in every report (its printed footer shows it).
     public var version: String?
+    /// What one action may take; `rnnlab run --max-memory / --max-work` set it.
+    public var limits: LessonLimits
 
-    public init(showProgress: Bool = true, version: String? = nil) {
+    public init(showProgress: Bool = true, version: String? = nil, limits: LessonLimits = .standard) {
         self.showProgress = showProgress
         self.version = version
+        self.limits = limits
     }
 
     /// The report and, when a cell failed, the error (`lesson.md:LINE: message`).
@@ -22,6 +25,7 @@ public struct LessonRunner: Sendable {
         report.version = version
         report.lesson = URL(fileURLWithPath: lesson.file).lastPathComponent
         let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
+        state.limits = limits
         let directory = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
         let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
         let clock = ContinuousClock(), started = clock.now

@@ -32,6 +32,8 @@ final class LessonState {
     /// Wall-clock seconds per timed action (`timings.json`; kept out of the report so that the
     /// report's bytes are the same on every run).
     var timings: [(String, Double)] = []
+    /// What one action may take (memory, work); larger actions are refused before they start.
+    var limits = LessonLimits.standard
 
     init(file: String, seed: UInt64, language: String) {
         self.file = file

@@ -31,10 +31,33 @@ extension RNNLab {
         @Flag(help: "Also print the instructor's version to OUTPUT/<lesson>/handout-instructor.pdf: every solution printed and an answer key at the end.")
         var instructor = false
 
+        @Option(name: .customLong("max-memory"), help: "Memory one lesson action may take, such as 8G or 512M (default: half of this machine's memory); larger actions are refused before they start.")
+        var maxMemory: String?
+
+        @Option(name: .customLong("max-work"), help: "Floating-point operations one lesson action (training, a comparison, a sweep, a step) may take (default 2e13); larger ones are refused before they start.")
+        var maxWork: Double?
+
         @Option(help: "The handout's paper: a4 or letter.")
         var paper: Handout.Paper = .a4
 
+        /// The limits the options ask for.
+        func limits() throws -> LessonLimits {
+            var limits = LessonLimits.standard
+            if let maxMemory {
+                guard let bytes = LessonLimits.bytes(maxMemory) else {
+                    throw ValidationError("--max-memory is a size such as 8G, 512M or 2e9 (bytes), not \(maxMemory)")
+                }
+                limits.memory = bytes
+            }
+            if let maxWork {
+                guard maxWork.isFinite, maxWork > 0 else { throw ValidationError("--max-work is a positive number of operations, such as 1e14") }
+                limits.work = maxWork
+            }
+            return limits
+        }
+
         func validate() throws {
+            _ = try limits()
             if paper != .a4 && !handout && !instructor { throw ValidationError("--paper applies to handouts: add --handout or --instructor") }
         }
 
@@ -60,7 +83,7 @@ extension RNNLab {
                 browser = Handout.browser()
                 if browser == nil { FileHandle.standardError.write(Data("rnnlab run \(handout ? "--handout" : "--instructor"): \(Handout.installHint)\n".utf8)) }
             }
-            let runner = LessonRunner(showProgress: !quiet, version: RNNLab.version)
+            let runner = LessonRunner(showProgress: !quiet, version: RNNLab.version, limits: try limits())
             var failures = 0
             for file in files {
                 let report = runner.run(file: file)

@@ -82,10 +82,12 @@ extension Actions {
                 runs.append(CompareRun(variant: v, seed: seed, network: network, parameters: parameters, config: config))
             }
         }
-        let work = runs.reduce(0) { $0 + $1.config.epochs * data.count }
-        guard work <= 50_000_000 else {
-            throw o.error("\(runs.count) runs × epochs × \(data.count) sequences is \(NumberFormat.grouped(work)) sequence passes; at most 50,000,000 (use fewer seeds, epochs or sequences)")
-        }
+        let steps = Budget.totalSteps(data)
+        let work = runs.reduce(0.0) { $0 + Double($1.config.epochs) * Budget.passWork($1.network, steps: steps) }
+        try state.checkWork(work, "comparing \(runs.count) runs (variants × seeds) over \(NumberFormat.grouped(steps)) steps", at: o.field)
+        let memory = runs.reduce(0.0) { max($0, Budget.modelBytes($1.network) + Budget.recordBytes($1.network, steps: Budget.longest(data))) }
+        try state.checkMemory(2 * memory + runs.reduce(0.0) { $0 + Double($1.network.parameterCount) * 8 },
+                              "comparing \(runs.count) runs", at: o.field)
 
         // Train and evaluate, two runs at a time. Samples depend only on whether a network
         // embeds its tokens, so each variant's are made once.

@@ -77,6 +77,7 @@ extension Actions {
                 peephole: try o["peephole"]?.bool() ?? false, bidirectional: try o["bidirectional"]?.bool() ?? false,
                 vocabularySize: vocabulary)
             network = Network(spec)
+            try state.checkMemory(Budget.modelBytes(network), "a model of \(NumberFormat.grouped(network.parameterCount)) weights", at: o.field)
             parameters = network.initialParameters(seed: seed)
         }
         if let scaleField = o["recurrent_scale"] {

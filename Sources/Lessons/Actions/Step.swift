@@ -10,6 +10,7 @@ extension Actions {
         let data = try state.dataset(o["data"], options: o, for: model)
         if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
         let index = try o["index"]?.int(min: 0, max: data.count - 1) ?? 0
+        try checkStep(model.network, steps: data.steps(of: index), state: state, at: o.field)
         let trace = Trace(model: Model(network: model.network, parameters: model.parameters),
                           sample: data.sample(index, for: model.network), truncation: try o["truncation"]?.int(min: 1))
         state.steps[model.name] = trace
@@ -21,6 +22,20 @@ extension Actions {
         return [.note(ko
             ? "**\(Escape.markdown(model.name))**, 학습 시퀀스 \(index) (T = \(r.steps)): 손실 \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `\(Shows.jacobianSymbol(model.network.spec.cell, at: "₀"))` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))"
             : "**\(Escape.markdown(model.name))** on training sequence \(index) (T = \(r.steps)): loss \(NumberFormat.short(trace.record.loss)); `‖dL/dh_T‖` = \(NumberFormat.short(last)), `‖dL/dh_1‖` = \(NumberFormat.short(first)); `\(Shows.jacobianSymbol(model.network.spec.cell, at: "₀"))` = \(NumberFormat.short(trace.jacobianNorms[0][0][0]))")]
+    }
+
+    /// A recorded step's memory (the record and the Jacobian products) and work (the products:
+    /// one S × S by S × H product per step per layer, S the state size).
+    static func checkStep(_ network: Network, steps T: Int, state: LessonState, at field: Field) throws(LessonError) {
+        let spec = network.spec
+        var work = Budget.passWork(network, steps: T), memory = Budget.recordBytes(network, steps: T) * 2
+        for h in spec.hiddenSizes {
+            let S = Double(spec.cell == .lstm ? 2 * h : h)
+            work += Double(T) * (spec.bidirectional ? 2 : 1) * (2 * S * S * Double(h) + 40 * S * S)
+            memory += 4 * S * S * 8
+        }
+        try state.checkWork(work, "recording this step (T = \(NumberFormat.grouped(T)))", at: field)
+        try state.checkMemory(memory, "recording this step (T = \(NumberFormat.grouped(T)))", at: field)
     }
 
     /// `prefix.loss`, `.T`, `.dh_norm` (‖dL/dh_t‖ for t = 0…T, so `.dh_norm[1]` is ‖dL/dh_1‖),

@@ -31,6 +31,16 @@ extension Actions {
                 throw try o.required("values").error("spectral radii must be positive and at most 1e6, not \(NumberFormat.short(v))")
             }
         }
+        var work = 0.0, memory = 0.0
+        for v in values {
+            let T = parameter == "length" ? Int(v) : Budget.longest(data)
+            let count = config == nil ? 1 : data.count
+            work += Double(config?.epochs ?? 1) * Budget.passWork(model.network, steps: T * count) + Budget.passWork(model.network, steps: T)
+            memory = max(memory, Budget.recordBytes(model.network, steps: T) * 2 + Double(count * T * (data.inputSize + data.outputSize)) * 8)
+        }
+        try state.checkWork(work, "this sweep", at: o.field)
+        try state.checkMemory(memory + Budget.modelBytes(model.network), "this sweep", at: o.field)
+        for v in values { try checkStep(model.network, steps: parameter == "length" ? Int(v) : Budget.longest(data), state: state, at: o.field) }
         for v in values {
             var p = model.parameters
             var sample = data.sample(index, for: model.network)

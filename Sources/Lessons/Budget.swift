@@ -1,0 +1,87 @@
+import Foundation
+import RNNCore
+import Reports
+
+/// How much memory and work one lesson action may take; a cell that would exceed either is
+/// refused before it starts, with the estimate, the limit and the option that raises it
+/// (`rnnlab run --max-memory`, `--max-work`).
+public struct LessonLimits: Sendable, Equatable {
+    /// Bytes one action may allocate.
+    public var memory: Double
+    /// Floating-point operations one action may do (training, a comparison, a sweep).
+    public var work: Double
+
+    public init(memory: Double, work: Double) {
+        self.memory = memory
+        self.work = work
+    }
+
+    /// Half of this machine's memory, and 2·10¹³ operations (a few minutes to an hour on a laptop
+    /// core: the course's lessons need at most about 10¹¹).
+    public static var standard: LessonLimits {
+        LessonLimits(memory: Double(ProcessInfo.processInfo.physicalMemory) / 2, work: 2e13)
+    }
+
+    /// `12G`, `512M`, `2e9` (bytes) as bytes; nil when not a size.
+    public static func bytes(_ text: String) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        let units: [(String, Double)] = [("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3),
+                                         ("T", 1_099_511_627_776), ("G", 1_073_741_824), ("M", 1_048_576), ("K", 1024), ("B", 1)]
+        for (suffix, scale) in units where t.hasSuffix(suffix) {
+            guard let v = Double(t.dropLast(suffix.count)), v.isFinite, v > 0 else { return nil }
+            return v * scale
+        }
+        guard let v = Double(t), v.isFinite, v > 0 else { return nil }
+        return v
+    }
+}
+
+/// Estimates of what an action needs, from sizes alone (nothing is allocated to find out).
+enum Budget {
+    /// Doubles recorded per unit per step for backpropagation (states, gates, gradients).
+    static let recordPerUnit = 24.0
+
+    /// Parameters, gradients, optimizer moments and a copy: six doubles per weight.
+    static func modelBytes(_ network: Network) -> Double { Double(network.parameterCount) * 8 * 6 }
+
+    /// A recorded pass over `steps` steps.
+    static func recordBytes(_ network: Network, steps: Int) -> Double {
+        let spec = network.spec
+        let units = spec.hiddenSizes.reduce(0, +) * (spec.bidirectional ? 2 : 1)
+        let perStep = Double(units) * recordPerUnit + Double(spec.inputSize + 2 * spec.outputSize)
+        return Double(steps) * perStep * 8
+    }
+
+    /// Forward and backward through `steps` steps: about six operations per weight per step.
+    static func passWork(_ network: Network, steps: Int) -> Double { 6 * Double(network.parameterCount) * Double(steps) }
+
+    /// Every step of every sequence of the dataset's training part.
+    static func totalSteps(_ data: Dataset) -> Int {
+        (0..<data.count).reduce(0) { $0 + data.steps(of: $1) }
+    }
+
+    /// The longest sequence of the training part.
+    static func longest(_ data: Dataset) -> Int {
+        (0..<data.count).reduce(0) { max($0, data.steps(of: $1)) }
+    }
+
+    static func describe(bytes: Double) -> String {
+        if bytes >= 1e9 { return NumberFormat.short(bytes / 1_073_741_824) + " GiB" }
+        if bytes >= 1e6 { return NumberFormat.short(bytes / 1_048_576) + " MiB" }
+        return NumberFormat.short(bytes / 1024) + " KiB"
+    }
+}
+
+extension LessonState {
+    /// Refuses an action that needs more memory than the limit.
+    func checkMemory(_ bytes: Double, _ what: String, at field: Field) throws(LessonError) {
+        guard bytes > limits.memory else { return }
+        throw field.error("\(what) needs about \(Budget.describe(bytes: bytes)) of memory, over the limit of \(Budget.describe(bytes: limits.memory)) (half of this machine's memory unless --max-memory says otherwise): make it smaller, or raise the limit with rnnlab run --max-memory \(Int((bytes * 1.25 / 1_073_741_824).rounded(.up)))G")
+    }
+
+    /// Refuses an action that would take more work than the limit.
+    func checkWork(_ operations: Double, _ what: String, at field: Field) throws(LessonError) {
+        guard operations > limits.work else { return }
+        throw field.error("\(what) is about \(NumberFormat.short(operations)) floating-point operations, over the limit of \(NumberFormat.short(limits.work)): use fewer epochs, sequences, steps or units, or raise the limit with rnnlab run --max-work \(NumberFormat.short(operations * 1.5))")
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import Lessons
+@testable import Reports
+
+/// Actions too large for the machine are refused before they start, with the estimate, the
+/// limit and how to raise it; numbers out of range are errors, never traps.
+@Suite("Limits")
+struct LimitsTests {
+    static let header = "---\ntitle: T\nseed: 1\n---\n"
+
+    func error(_ cell: String, limits: LessonLimits = .standard) throws -> String? {
+        let lesson = try Lesson.parse(Self.header + "```rnnlab\n" + cell + "\n```\n", file: "lesson.md")
+        return LessonRunner(showProgress: false, limits: limits).run(lesson: lesson).error
+    }
+
+    @Test func aModelTooLargeForMemoryIsRefusedAtItsLine() throws {
+        let clock = ContinuousClock(), start = clock.now
+        let e = try error("model: {cell: lstm, input_size: 100000, hidden_size: 4096, output_size: 1}",
+                          limits: LessonLimits(memory: 8 * 1_073_741_824, work: 2e13))
+        #expect(clock.now - start < .seconds(2))
+        #expect(e?.hasPrefix("lesson.md:6: model: a model of 1,705,529,345 weights needs about 76.24 GiB of memory, over the limit of 8 GiB") == true, "\(e ?? "")")
+        #expect(e?.contains("--max-memory 96G") == true)
+    }
+
+    @Test func trainingTooLongIsRefusedUpFront() throws {
+        let clock = ContinuousClock(), start = clock.now
+        let e = try error("""
+            model: {cell: rnn, input_size: 1, hidden_size: 64, output_size: 1}
+            data: {task: last_value, count: 100000, length: 200}
+            train: {epochs: 100000}
+            """)
+        #expect(clock.now - start < .seconds(10))
+        #expect(e?.hasPrefix("lesson.md:8: train: training 4,289 weights for 100000 epochs over 20,000,000 steps is about 5.147e+16 floating-point operations, over the limit of 2.000e+13") == true, "\(e ?? "")")
+        #expect(e?.contains("--max-work") == true)
+        // The same cell under a lower limit of work, and a step over a long sequence.
+        let small = LessonLimits(memory: 1e9, work: 1e6)
+        let step = try error("""
+            model: {cell: lstm, input_size: 1, hidden_size: 64, output_size: 1}
+            data: {task: last_value, count: 1, length: 5000}
+            step: {}
+            """, limits: small)
+        #expect(step?.hasPrefix("lesson.md:8: step: recording this step (T = 5,000) is about") == true, "\(step ?? "")")
+    }
+
+    @Test func sweepValuesOutOfRangeAreErrorsNotTraps() throws {
+        let base = """
+            model: {cell: rnn, input_size: 1, hidden_size: 4, output_size: 1}
+            data: {task: last_value, count: 2, length: 5}
+
+            """
+        let huge = try error(base + "sweep: {parameter: length, values: [5, 1e19]}")
+        #expect(huge?.hasPrefix("lesson.md:8: sweep.values: lengths must be whole numbers from 1 to 100,000, not 1.000e+19") == true, "\(huge ?? "")")
+        let long = try error(base + "sweep: {parameter: length, values: [1000000000]}")
+        #expect(long?.contains("lengths must be whole numbers from 1 to 100,000") == true, "\(long ?? "")")
+        let radius = try error(base + "sweep: {parameter: spectral_radius, values: [.inf]}")
+        #expect(radius != nil)
+    }
+
+    @Test func sizesAreReadWithUnits() {
+        #expect(LessonLimits.bytes("8G") == Double(8 * 1_073_741_824))
+        #expect(LessonLimits.bytes("512m") == Double(512 * 1_048_576))
+        #expect(LessonLimits.bytes("2e9") == 2e9)
+        #expect(LessonLimits.bytes("1.5GB") == 1.5e9)
+        for bad in ["", "G", "-1G", "12X", "nan", "inf"] { #expect(LessonLimits.bytes(bad) == nil, "\(bad)") }
+    }
+
+    @Test func theCourseLessonsFitTheDefaultsWithRoomToSpare() {
+        // The largest action of lessons/ (lesson 04's comparison) is about 1.8e11 operations.
+        #expect(LessonLimits.standard.work >= 100 * 1.8e11)
+        #expect(LessonLimits.standard.memory >= 1e9)
+    }
+}
