@@ -56,7 +56,7 @@ public struct Lesson: Sendable {
             }
             let yaml = lines[1..<end].joined(separator: "\n")
             let node: Node?
-            do { node = try Yams.compose(yaml: yaml) } catch { throw yamlError(error, file: file, baseLine: 2) }
+            do { node = try Yams.compose(yaml: yaml) } catch { throw yamlError(error, file: file, baseLine: 2, source: yaml) }
             if let node {
                 let fm = try Field(node: node, path: "front matter", baseLine: 2, file: file).mapping(allowed: frontMatterKeys)
                 title = try fm["title"]?.string()
@@ -170,15 +170,50 @@ public struct Lesson: Sendable {
         return nil
     }
 
+    /// Yams reports a duplicate key at its mapping's start; this finds the key's second
+    /// occurrence (lines of `source`, 1-based, from the mapping's line on) so that the error
+    /// names the line to fix.
+    static func duplicateKey(_ problem: String, in source: String, from start: Int) -> (key: String, first: Int, line: Int)? {
+        guard let range = problem.range(of: "duplicated key(s): '") else { return nil }
+        let key = String(problem[range.upperBound...].prefix { $0 != "'" })
+        guard !key.isEmpty else { return nil }
+        let lines = source.components(separatedBy: "\n")
+        var found: [Int] = []
+        for (k, line) in lines.enumerated() where k + 1 >= start {
+            var rest = Substring(line)
+            while let r = rest.range(of: key) {
+                let before = rest[..<r.lowerBound].last, after = rest[r.upperBound...].drop { $0 == " " || $0 == "\"" || $0 == "'" }
+                let quoteBefore = before == "\"" || before == "'"
+                if (before == nil || before == " " || before == "{" || before == "," || before == "-" || quoteBefore), after.first == ":" {
+                    found.append(k + 1)
+                    if found.count == 2 { return (key, found[0], found[1]) }
+                }
+                rest = rest[r.upperBound...]
+            }
+        }
+        return nil
+    }
+
     /// A YAML syntax error as a lesson error at the right line.
-    static func yamlError(_ error: Error, file: String, baseLine: Int) -> LessonError {
+    static func yamlError(_ error: Error, file: String, baseLine: Int, source: String? = nil) -> LessonError {
         if let y = error as? YamlError {
             switch y {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                if let source, let duplicate = duplicateKey(problem, in: source, from: mark.line) {
+                    return LessonError(file: file, line: baseLine + duplicate.line - 1,
+                                       message: "the key \(duplicate.key) appears twice in one mapping (first at line \(baseLine + duplicate.first - 1))")
+                }
                 return LessonError(file: file, line: baseLine + mark.line - 1, message: "YAML: \(problem)")
             default: break
             }
         }
-        return LessonError(file: file, line: baseLine, message: "YAML: \(error)")
+        let text = "\(error)"
+        // Yams says where the mapping starts: "… in line 2, column 3".
+        let start = text.range(of: " in line ", options: .backwards).flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) } ?? 1
+        if let source, let duplicate = duplicateKey(text, in: source, from: start) {
+            return LessonError(file: file, line: baseLine + duplicate.line - 1,
+                               message: "the key \(duplicate.key) appears twice in one mapping (first at line \(baseLine + duplicate.first - 1))")
+        }
+        return LessonError(file: file, line: baseLine, message: "YAML: \(text)")
     }
 }

@@ -130,7 +130,7 @@ public struct LessonRunner: Sendable {
     private func execute(_ source: String, line: Int, file: String, state: LessonState, directory: URL,
                          progress: ProgressReporter, outputs: inout [Output]) throws(LessonError) {
         let node: Node?
-        do { node = try Yams.compose(yaml: source) } catch { throw Lesson.yamlError(error, file: file, baseLine: line) }
+        do { node = try Yams.compose(yaml: source) } catch { throw Lesson.yamlError(error, file: file, baseLine: line, source: source) }
         guard let node else { throw LessonError(file: file, line: line - 1, message: "empty cell (expected one of \(Actions.names.joined(separator: ", ")))") }
         let root = Field(node: node, path: "", baseLine: line, file: file)
         guard case .mapping = node else {

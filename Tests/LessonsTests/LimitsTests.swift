@@ -71,3 +71,31 @@ struct LimitsTests {
         #expect(LessonLimits.standard.memory >= 1e9)
     }
 }
+
+@Suite("Messages")
+struct MessageTests {
+    func error(_ cell: String) throws -> String? {
+        let lesson = try Lesson.parse("---\ntitle: T\n---\n```rnnlab\n" + cell + "\n```\n", file: "lesson.md")
+        return LessonRunner(showProgress: false).run(lesson: lesson).error
+    }
+
+    @Test func aDuplicateKeyIsReportedAtItsSecondLine() throws {
+        let block = try error("model:\n  cell: rnn\n  input_size: 1\n  hidden_size: 4\n  output_size: 1\n  cell: lstm")
+        #expect(block == "lesson.md:10: the key cell appears twice in one mapping (first at line 6)")
+        let flow = try error("data: {task: copy, count: 2}\nmodel: {cell: rnn, input_size: 1,\n  hidden_size: 4, cell: lstm, output_size: 1}")
+        #expect(flow == "lesson.md:7: the key cell appears twice in one mapping (first at line 6)", "\(flow ?? "")")
+    }
+
+    @Test func aRaggedRowIsNamedAtItsLine() throws {
+        let e = try error("data:\n  task: inline\n  loss: mse_all\n  sequences:\n    - x:\n        - [1]\n        - [2, 3]\n      targets: [[1], [2]]")
+        #expect(e == "lesson.md:11: data.sequences[0].x[1]: step 2 has 2 numbers; every step needs 1 (as step 1 has)", "\(e ?? "")")
+    }
+
+    @Test func messagesAreOneShortLineWithControlsEscaped() throws {
+        let long = String(repeating: "9", count: 100_000)
+        let e = try #require(try error("model: {name: \"a\\u0000b\\u001b[31m\\u202e\", cell: rnn, input_size: 1, hidden_size: 2, output_size: 1}\nshow: {what: summary, model: \"\(long)\"}"))
+        #expect(e.count < 320, "\(e.count) characters")
+        #expect(!e.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{202E}" })
+        #expect(e.contains("a\\u{0}b\\u{1b}[31m\\u{202e}") && e.contains("…"))
+    }
+}

@@ -283,7 +283,7 @@ extension Actions {
         let (path, text) = try f.lessonFileText(in: lessonDirectory)
         do throws(LessonError) {
             let node: Node?
-            do { node = try Yams.compose(yaml: text) } catch { throw Lesson.yamlError(error, file: path, baseLine: 1) }
+            do { node = try Yams.compose(yaml: text) } catch { throw Lesson.yamlError(error, file: path, baseLine: 1, source: text) }
             guard let node else { throw LessonError(file: path, line: 1, message: "is empty") }
             var sequences = Field(node: node, path: "sequences", baseLine: 1, file: path)
             if case .mapping = node {
@@ -304,7 +304,11 @@ extension Actions {
             let xf = try s.required("x")
             let rows = try xf.rows()
             guard let width = rows.first?.count, width > 0 else { throw xf.error("needs at least one step") }
-            guard rows.allSatisfy({ $0.count == width }) else { throw xf.error("every step needs \(width) numbers") }
+            if let bad = rows.firstIndex(where: { $0.count != width }) {
+                // Name the row, at its own line.
+                let rowField = (try? xf.list())?[bad] ?? xf
+                throw rowField.error("step \(bad + 1) has \(rows[bad].count) numbers; every step needs \(width) (as step 1 has)")
+            }
             let tf = try s.required("targets")
             let targets: Targets
             switch loss {
