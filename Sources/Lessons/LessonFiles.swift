@@ -6,7 +6,7 @@ import Foundation
 /// inside its own folder: no absolute paths, no `..`, no symbolic link that leads out of the
 /// folder, no devices or pipes, nothing over 64 MiB. Both sides are resolved with `realpath`
 /// before they are compared, so a link inside the folder to a file inside the folder is fine.
-enum LessonFiles {
+public enum LessonFiles {
     /// The largest file a lesson may read: big enough for any course data, small enough that a
     /// mistaken path cannot fill memory.
     static let maximumBytes = 64 << 20
@@ -20,8 +20,8 @@ enum LessonFiles {
     }
 
     /// The bytes of `path`, a path relative to `lessonDirectory`.
-    static func read(_ path: String, lessonDirectory: URL) throws(Problem) -> [UInt8] {
-        let resolved = try resolve(path, lessonDirectory: lessonDirectory)
+    static func read(_ path: String, lessonDirectory: URL, allowed: [String] = []) throws(Problem) -> [UInt8] {
+        let resolved = try resolve(path, lessonDirectory: lessonDirectory, allowed: allowed)
         // O_NONBLOCK: a pipe swapped in after the check must not hang the open; O_NOFOLLOW: a
         // link swapped in after realpath must not be followed.
         let fd = open(resolved, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
@@ -49,8 +49,8 @@ enum LessonFiles {
     }
 
     /// The contents of `path` as UTF-8 text.
-    static func readText(_ path: String, lessonDirectory: URL) throws(Problem) -> String {
-        let bytes = try read(path, lessonDirectory: lessonDirectory)
+    static func readText(_ path: String, lessonDirectory: URL, allowed: [String] = []) throws(Problem) -> String {
+        let bytes = try read(path, lessonDirectory: lessonDirectory, allowed: allowed)
         guard var text = String(validating: bytes, as: UTF8.self) else {
             throw Problem(message: "\(path) is not UTF-8 text")
         }
@@ -59,27 +59,36 @@ enum LessonFiles {
         return text
     }
 
-    /// The real path of `path`, checked to lie inside the lesson's real folder.
-    static func resolve(_ path: String, lessonDirectory: URL) throws(Problem) -> String {
+    /// The real path of `path`, checked to lie inside the lesson's real folder or, when the
+    /// user ran with `--allow-read DIR`, inside one of those folders (`allowed`, real paths).
+    static func resolve(_ path: String, lessonDirectory: URL, allowed: [String] = []) throws(Problem) -> String {
+        let rule = allowed.isEmpty ? Self.rule : Self.rule + ", or inside a folder given with --allow-read"
         guard !path.isEmpty else { throw Problem(message: "is empty (\(rule))") }
         guard !path.contains("\0") else { throw Problem(message: "contains a NUL character (\(rule))") }
-        guard !path.hasPrefix("/") else {
-            throw Problem(message: "\(path) is an absolute path (\(rule))")
-        }
-        guard !path.split(separator: "/").contains("..") else {
-            throw Problem(message: "\(path) goes up with .. (\(rule))")
-        }
+        let hint = allowed.isEmpty ? "; to let lessons read it, run with --allow-read FOLDER" : ""
         guard let base = realPath(lessonDirectory.path) else {
-            throw Problem(message: "cannot resolve the lesson's folder \(lessonDirectory.path)")
+            throw Problem(message: "cannot resolve the lesson's folder")
         }
-        guard let target = realPath(base + "/" + path) else {
+        let outside = path.hasPrefix("/") || path.split(separator: "/").contains("..")
+        if outside && allowed.isEmpty {
+            throw Problem(message: path.hasPrefix("/") ? "\(path) is an absolute path (\(rule)\(hint))" : "\(path) goes up with .. (\(rule)\(hint))")
+        }
+        guard let target = realPath(path.hasPrefix("/") ? path : base + "/" + path) else {
             throw Problem(message: "cannot find \(path) (\(rule))")
         }
-        let prefix = base.hasSuffix("/") ? base : base + "/"
-        guard target.hasPrefix(prefix) else {
-            throw Problem(message: "\(path) leads outside the lesson's folder through a symbolic link (\(rule))")
-        }
-        return target
+        func inside(_ root: String) -> Bool { target.hasPrefix(root.hasSuffix("/") ? root : root + "/") }
+        if !outside && inside(base) { return target }
+        if allowed.contains(where: inside) { return target }
+        throw Problem(message: outside ? "\(path) is outside the lesson's folder and every --allow-read folder (\(rule))"
+                                       : "\(path) leads outside the lesson's folder through a symbolic link (\(rule)\(hint))")
+    }
+
+    /// A folder given with `--allow-read`, as its real path; nil when it is not a folder.
+    public static func allowedFolder(_ path: String) -> String? {
+        guard let real = realPath(path) else { return nil }
+        var info = stat()
+        guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        return real
     }
 
     private static func realPath(_ path: String) -> String? {
@@ -95,20 +104,20 @@ enum LessonFiles {
 
 extension Field {
     /// The file this field names, read through `LessonFiles`; a refusal is reported at this field.
-    func lessonFileText(in lessonDirectory: URL) throws(LessonError) -> (path: String, text: String) {
+    func lessonFileText(in lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> (path: String, text: String) {
         let path = try string()
         do {
-            return (path, try LessonFiles.readText(path, lessonDirectory: lessonDirectory))
+            return (path, try LessonFiles.readText(path, lessonDirectory: lessonDirectory, allowed: allowed))
         } catch {
             throw self.error(error.message)
         }
     }
 
     /// The bytes of the file this field names, read through `LessonFiles`.
-    func lessonFileBytes(in lessonDirectory: URL) throws(LessonError) -> (path: String, bytes: [UInt8]) {
+    func lessonFileBytes(in lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> (path: String, bytes: [UInt8]) {
         let path = try string()
         do {
-            return (path, try LessonFiles.read(path, lessonDirectory: lessonDirectory))
+            return (path, try LessonFiles.read(path, lessonDirectory: lessonDirectory, allowed: allowed))
         } catch {
             throw self.error(error.message)
         }

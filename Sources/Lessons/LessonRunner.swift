@@ -10,11 +10,14 @@ public struct LessonRunner: Sendable {
     public var version: String?
     /// What one action may take; `rnnlab run --max-memory / --max-work` set it.
     public var limits: LessonLimits
+    /// Folders (real paths) a lesson may read from besides its own (`--allow-read`).
+    public var allowRead: [String]
 
-    public init(showProgress: Bool = true, version: String? = nil, limits: LessonLimits = .standard) {
+    public init(showProgress: Bool = true, version: String? = nil, limits: LessonLimits = .standard, allowRead: [String] = []) {
         self.showProgress = showProgress
         self.version = version
         self.limits = limits
+        self.allowRead = allowRead
     }
 
     /// The report and, when a cell failed, the error (`lesson.md:LINE: message`).
@@ -26,6 +29,7 @@ public struct LessonRunner: Sendable {
         report.lesson = URL(fileURLWithPath: lesson.file).lastPathComponent
         let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
         state.limits = limits
+        state.allowRead = allowRead
         let directory = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
         let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
         let clock = ContinuousClock(), started = clock.now

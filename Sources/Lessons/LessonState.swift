@@ -34,6 +34,8 @@ final class LessonState {
     var timings: [(String, Double)] = []
     /// What one action may take (memory, work); larger actions are refused before they start.
     var limits = LessonLimits.standard
+    /// Folders (real paths) besides the lesson's own that its files may come from (`--allow-read`).
+    var allowRead: [String] = []
 
     init(file: String, seed: UInt64, language: String) {
         self.file = file

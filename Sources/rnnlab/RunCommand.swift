@@ -37,6 +37,9 @@ extension RNNLab {
         @Option(name: .customLong("max-work"), help: "Floating-point operations one lesson action (training, a comparison, a sweep, a step) may take (default 2e13); larger ones are refused before they start.")
         var maxWork: Double?
 
+        @Option(name: .customLong("allow-read"), help: "A folder lessons may read files from besides their own (repeatable); without it a lesson reads only inside its own folder.")
+        var allowRead: [String] = []
+
         @Option(help: "The handout's paper: a4 or letter.")
         var paper: Handout.Paper = .a4
 
@@ -58,6 +61,9 @@ extension RNNLab {
 
         func validate() throws {
             _ = try limits()
+            for dir in allowRead where LessonFiles.allowedFolder(dir) == nil {
+                throw ValidationError("--allow-read \(dir): not a folder")
+            }
             if paper != .a4 && !handout && !instructor { throw ValidationError("--paper applies to handouts: add --handout or --instructor") }
         }
 
@@ -83,7 +89,8 @@ extension RNNLab {
                 browser = Handout.browser()
                 if browser == nil { FileHandle.standardError.write(Data("rnnlab run \(handout ? "--handout" : "--instructor"): \(Handout.installHint)\n".utf8)) }
             }
-            let runner = LessonRunner(showProgress: !quiet, version: RNNLab.version, limits: try limits())
+            let runner = LessonRunner(showProgress: !quiet, version: RNNLab.version, limits: try limits(),
+                                      allowRead: allowRead.compactMap(LessonFiles.allowedFolder))
             var failures = 0
             for file in files {
                 let report = runner.run(file: file)

@@ -99,3 +99,25 @@ struct MessageTests {
         #expect(e.contains("a\\u{0}b\\u{1b}[31m\\u{202e}") && e.contains("…"))
     }
 }
+
+@Suite("Reads outside the lesson")
+struct AllowReadTests {
+    @Test func onlyFoldersGivenWithAllowReadOpenUp() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ar-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let lesson = root.appendingPathComponent("lesson"), shared = root.appendingPathComponent("shared"), secret = root.appendingPathComponent("secret")
+        for d in [lesson, shared, secret] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        try Data("x".utf8).write(to: shared.appendingPathComponent("a.txt"))
+        try Data("private".utf8).write(to: secret.appendingPathComponent("b.txt"))
+        try FileManager.default.createSymbolicLink(at: lesson.appendingPathComponent("link.txt"), withDestinationURL: secret.appendingPathComponent("b.txt"))
+        let allowed = [try #require(LessonFiles.allowedFolder(shared.path))]
+        // Without --allow-read nothing outside; with it, that folder only.
+        #expect(throws: LessonFiles.Problem.self) { try LessonFiles.read("../shared/a.txt", lessonDirectory: lesson) }
+        #expect(try LessonFiles.read("../shared/a.txt", lessonDirectory: lesson, allowed: allowed) == Array("x".utf8))
+        #expect(try LessonFiles.read(shared.path + "/a.txt", lessonDirectory: lesson, allowed: allowed) == Array("x".utf8))
+        for path in ["../secret/b.txt", secret.path + "/b.txt", "link.txt", "../shared/../secret/b.txt", "/proc/self/cwd/x"] {
+            #expect(throws: LessonFiles.Problem.self, "\(path)") { try LessonFiles.read(path, lessonDirectory: lesson, allowed: allowed) }
+        }
+        #expect(LessonFiles.allowedFolder(shared.appendingPathComponent("a.txt").path) == nil)
+    }
+}

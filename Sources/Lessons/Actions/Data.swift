@@ -61,9 +61,9 @@ extension Actions {
             d = Dataset.generated(name: name, task: generated, count: count, seed: seed, test: test, split: split)
         } else {
             switch task {
-            case "text": d = try textData(name: name, o, lessonDirectory: lessonDirectory)
-            case "series": d = try seriesData(name: name, o, split: split, lessonDirectory: lessonDirectory)
-            default: d = try inlineData(name: name, o, lessonDirectory: lessonDirectory)
+            case "text": d = try textData(name: name, o, lessonDirectory: lessonDirectory, allowed: state.allowRead)
+            case "series": d = try seriesData(name: name, o, split: split, lessonDirectory: lessonDirectory, allowed: state.allowRead)
+            default: d = try inlineData(name: name, o, lessonDirectory: lessonDirectory, allowed: state.allowRead)
             }
             if let split, let f = o["split"], task != "series" {  // series splits before it normalizes
                 try checkSplit(total: d.count, fraction: split, at: f)
@@ -154,11 +154,11 @@ extension Actions {
 
     // MARK: - Text
 
-    static func textData(name: String, _ o: Options, lessonDirectory: URL) throws(LessonError) -> Dataset {
+    static func textData(name: String, _ o: Options, lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> Dataset {
         var corpus: String
         if let f = o["file"] {
             if let c = o["corpus"] { throw c.error("give corpus or file, not both") }
-            corpus = try f.lessonFileText(in: lessonDirectory).text
+            corpus = try f.lessonFileText(in: lessonDirectory, allowed: allowed).text
         } else {
             corpus = try o.required("corpus").string()
         }
@@ -180,11 +180,11 @@ extension Actions {
 
     // MARK: - Series
 
-    static func seriesData(name: String, _ o: Options, split: Double?, lessonDirectory: URL) throws(LessonError) -> Dataset {
+    static func seriesData(name: String, _ o: Options, split: Double?, lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> Dataset {
         let values: [Double]
         if let f = o["file"] {
             if let v = o["values"] { throw v.error("give file or values, not both") }
-            values = try csvColumn(file: f, column: try o.required("column"), lessonDirectory: lessonDirectory)
+            values = try csvColumn(file: f, column: try o.required("column"), lessonDirectory: lessonDirectory, allowed: allowed)
         } else {
             if let c = o["column"] { throw c.error("applies to a file only") }
             values = try o.required("values").doubles()
@@ -214,8 +214,8 @@ extension Actions {
     /// One column of a CSV file beside the lesson: `column: close` names it in the header row,
     /// `column: 2` counts from 1 in a file without one. Fields may be quoted ("1,5"); a quoted
     /// field cannot span lines. Blank lines are skipped; line numbers are the file's.
-    static func csvColumn(file f: Field, column c: Field, lessonDirectory: URL) throws(LessonError) -> [Double] {
-        let (path, text) = try f.lessonFileText(in: lessonDirectory)
+    static func csvColumn(file f: Field, column c: Field, lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> [Double] {
+        let (path, text) = try f.lessonFileText(in: lessonDirectory, allowed: allowed)
         let named: String? = Int(try c.string()) == nil ? try c.string() : nil
         var index = named == nil ? try c.int(min: 1, max: 100_000) - 1 : 0
         var width: Int?, values: [Double] = []
@@ -276,11 +276,11 @@ extension Actions {
 
     /// `sequences: [{x, targets}, …]` in the lesson, or the same list (or a mapping holding
     /// `sequences:`) in a JSON or YAML file beside it; errors in a file name the file's line.
-    static func inlineData(name: String, _ o: Options, lessonDirectory: URL) throws(LessonError) -> Dataset {
+    static func inlineData(name: String, _ o: Options, lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> Dataset {
         let loss = LossKind(rawValue: try o.required("loss").choice(LossKind.allCases.map(\.rawValue))) ?? .mseLast
         guard let f = o["file"] else { return try inlineData(name: name, loss: loss, sequences: try o.required("sequences")) }
         if let s = o["sequences"] { throw s.error("give sequences or file, not both") }
-        let (path, text) = try f.lessonFileText(in: lessonDirectory)
+        let (path, text) = try f.lessonFileText(in: lessonDirectory, allowed: allowed)
         do throws(LessonError) {
             let node: Node?
             do { node = try Yams.compose(yaml: text) } catch { throw Lesson.yamlError(error, file: path, baseLine: 1, source: text) }

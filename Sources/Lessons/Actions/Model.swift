@@ -28,7 +28,7 @@ extension Actions {
         var parameters: [Double]
         if let weightsField = o["weights"] {
             // Explicit weights: a MODEL.json file as rnnlab trace reads it, beside the lesson.
-            let (path, data) = try weightsField.lessonFileBytes(in: lessonDirectory)
+            let (path, data) = try weightsField.lessonFileBytes(in: lessonDirectory, allowed: state.allowRead)
             do {
                 let model = try TraceFiles.model(data, name: path)
                 network = model.network
