@@ -31,7 +31,7 @@ enum MathFont: String {
         case .table(var table):
             table.rows = table.rows.map { $0.map(apply) }
             return .table(table)
-        case .op, .function, .text, .space:
+        case .op, .function, .text, .space, .slot:
             return node
         }
     }

@@ -14,4 +14,12 @@ public enum MathML {
     public static func render(tex: String, display: Bool) throws(TeXError) -> String {
         MathMLRenderer.math(try TeXParser.parse(tex), tex: tex, display: display)
     }
+
+    /// One of rnnlab's own equations with numbers left out: TeX that may also hold
+    /// `\slot{name}`, each written as an empty `<mn data-slot="name">` for the page's script to
+    /// fill (with `textContent`), and no TeX annotation. Lessons never reach this: their TeX goes
+    /// through `render(tex:display:)`, where `\slot` is unsupported TeX like any other.
+    public static func render(template tex: String, display: Bool) throws(TeXError) -> String {
+        MathMLRenderer.math(try TeXParser.parse(tex, allowsSlots: true), tex: nil, display: display)
+    }
 }

@@ -8,11 +8,13 @@
 /// `∑`'s limits go under and over it in display style only.
 struct MathMLRenderer {
     /// `<math>` for `node`, with `tex` as its annotation (what copy and paste and screen readers get).
-    static func math(_ node: MathNode, tex: String, display: Bool) -> String {
-        var out = display ? "<math display=\"block\"><semantics>" : "<math><semantics>"
+    /// `tex` nil: no annotation (a template's TeX, with its slots, is nothing to copy).
+    static func math(_ node: MathNode, tex: String?, display: Bool) -> String {
+        var out = display ? "<math display=\"block\">" : "<math>"
+        if tex != nil { out += "<semantics>" }
         MathMLRenderer(display: display).write(node, into: &out, wrapped: true)
-        out += "<annotation encoding=\"application/x-tex\">" + Escape.html(tex) + "</annotation></semantics></math>"
-        return out
+        if let tex { out += "<annotation encoding=\"application/x-tex\">" + Escape.html(tex) + "</annotation></semantics>" }
+        return out + "</math>"
     }
 
     /// Display style: large operators with limits below and above (off inside fractions,
@@ -83,7 +85,15 @@ struct MathMLRenderer {
             out += "</mrow>"
         case .table(let table):
             writeTable(table, into: &out)
+        case .slot(let name):
+            writeSlot(name, paren: false, into: &out)
         }
+    }
+
+    /// An empty `<mn>` the page fills; `paren`: after a binary operator, where a negative value
+    /// is written in parentheses (`0.5 + (−0.2)`, `2 × (−1)`).
+    private func writeSlot(_ name: String, paren: Bool, into out: inout String) {
+        out += "<mn data-slot=\"" + Escape.html(name) + "\"" + (paren ? " data-paren=\"\"" : "") + "></mn>"
     }
 
     /// The renderer for a matrix's cells: text style.
@@ -107,6 +117,9 @@ struct MathMLRenderer {
                 }
             } else if case .op(let symbol, let kind) = node, kind == .binary, let previous, Self.makesSign(previous) {
                 writeOperator(symbol, kind, prefix: true, into: &out)
+            } else if case .slot(let name) = node {
+                let afterOperator = if case .op(_, .binary)? = previous { true } else { false }
+                writeSlot(name, paren: afterOperator, into: &out)
             } else {
                 // A {…} group inside a row stays one atom, as in TeX: {−1} is a sign and a number.
                 if case .row = node { write(node, into: &out, wrapped: true) } else { write(node, into: &out) }

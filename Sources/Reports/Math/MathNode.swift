@@ -35,6 +35,9 @@ indirect enum MathNode: Equatable, Sendable {
     case fenced(open: String?, MathNode, close: String?)
     /// A matrix or an `aligned` block, with the fences it stands in (`pmatrix`: parentheses).
     case table(MathTable)
+    /// `\slot{name}` in one of rnnlab's own templates (never in a lesson's TeX): an empty number
+    /// that the page's script fills with the value called `name`.
+    case slot(String)
 }
 
 /// What kind of `<mo>` an operator is: TeX's atom classes, which decide its spacing and whether

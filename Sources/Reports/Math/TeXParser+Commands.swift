@@ -37,6 +37,12 @@ extension TeXParser {
             return try parseFenced(at: offset)
         case "begin":
             return try parseEnvironment(at: offset)
+        case "slot" where allowsSlots:
+            let key = try parseText(of: name, at: offset)
+            guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._:+-".contains($0)) }) else {
+                throw TeXError(offset: offset, message: "a \\slot name is letters, digits and . _ : + -")
+            }
+            return .slot(key)
         default:
             throw TeXError(offset: offset, message: "unsupported TeX \\\(name)")
         }

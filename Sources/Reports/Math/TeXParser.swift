@@ -8,10 +8,13 @@
 struct TeXParser {
     var tokens: [TeXToken]
     var index = 0
+    /// Whether `\slot{name}` is accepted: only for rnnlab's own templates
+    /// (`MathML.render(template:display:)`), never for TeX a lesson wrote.
+    var allowsSlots = false
 
     /// `tex` as a tree; throws at the first thing it does not support.
-    static func parse(_ tex: String) throws(TeXError) -> MathNode {
-        var parser = TeXParser(tokens: try TeXLexer(tex).tokens())
+    static func parse(_ tex: String, allowsSlots: Bool = false) throws(TeXError) -> MathNode {
+        var parser = TeXParser(tokens: try TeXLexer(tex).tokens(), allowsSlots: allowsSlots)
         return .row(try parser.parseList(until: .end))
     }
 
