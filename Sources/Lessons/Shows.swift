@@ -203,7 +203,8 @@ enum Shows {
                                     activation: spec.activation, gruVariant: spec.gruVariant, peephole: spec.peephole)
             let record = state.steps[model.name]?.record.layers[0][0]
             let t = try o["step"]?.int(min: 1, max: record?.steps ?? 1) ?? 1
-            return [try graphviz(state, CellDiagram.dot(spec: cellSpec, record: record, step: t, language: language), caption: "", o: o)]
+            return [try graphviz(state, CellDiagram.dot(spec: cellSpec, record: record, step: t, language: language), caption: "", o: o),
+                    .note(CellEquations.markdown(spec, language: state.language))]
         case "deep_graph":
             let model = try state.model(o["model"], options: o)
             let steps = state.steps[model.name]?.record.steps ?? 4

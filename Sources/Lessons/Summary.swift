@@ -29,7 +29,8 @@ enum Summary {
         return parts.joined(separator: " → ")
     }
 
-    /// The summary table; `steps` fills the time dimension of output shapes when known.
+    /// The summary table, and the note under it: the totals and the cell's equations
+    /// (`CellEquations`). `steps` fills the time dimension of output shapes when known.
     static func table(_ network: Network, name: String, steps: Int?, perStepOutput: Bool, language: String) -> (Table, String) {
         let spec = network.spec
         let T = steps.map(String.init) ?? "None"
@@ -68,6 +69,7 @@ enum Summary {
                 : ". GRU counted in the `\(spec.gruVariant.rawValue)` form (\(spec.gruVariant == .lecture ? "Keras `reset_after=False`" : "Keras's default, `reset_after=True`"))."
         }
         if spec.peephole { note += language == "ko" ? " 핍홀 가중치 3H 포함." : " Includes 3H peephole weights (Keras has no peephole LSTM)." }
+        note += "\n\n" + CellEquations.markdown(spec, language: language)
         return (Table(caption: "Model: \"\(name)\"", headers: ["Layer (type)", "Output Shape", "Param #"], rows: rows, numeric: [2]), note)
     }
 }
