@@ -19,7 +19,22 @@ public struct LessonLimits: Sendable, Equatable {
     /// Half of this machine's memory, and 2·10¹³ operations (a few minutes to an hour on a laptop
     /// core: the course's lessons need at most about 10¹¹).
     public static var standard: LessonLimits {
-        LessonLimits(memory: Double(ProcessInfo.processInfo.physicalMemory) / 2, work: 2e13)
+        LessonLimits(memory: defaultMemory, work: 2e13)
+    }
+
+    /// Half of this machine's memory, or less when the process may use less: 80% of an address
+    /// space limit (`ulimit -v`) or of the cgroup's `memory.max` (a container's limit).
+    public static var defaultMemory: Double {
+        var limit = Double(ProcessInfo.processInfo.physicalMemory) / 2
+        var r = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &r) == 0, r.rlim_cur != rlim_t.max {
+            limit = min(limit, Double(r.rlim_cur) * 0.8)
+        }
+        if let text = try? String(contentsOfFile: "/sys/fs/cgroup/memory.max", encoding: .utf8),
+           let bytes = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            limit = min(limit, bytes * 0.8)
+        }
+        return limit
     }
 
     /// `12G`, `512M`, `2e9` (bytes) as bytes; nil when not a size.
@@ -37,7 +52,7 @@ public struct LessonLimits: Sendable, Equatable {
 }
 
 /// Estimates of what an action needs, from sizes alone (nothing is allocated to find out).
-enum Budget {
+public enum Budget {
     /// Doubles recorded per unit per step for backpropagation (states, gates, gradients).
     static let recordPerUnit = 24.0
 
@@ -65,7 +80,7 @@ enum Budget {
         (0..<data.count).reduce(0) { max($0, data.steps(of: $1)) }
     }
 
-    static func describe(bytes: Double) -> String {
+    public static func describe(bytes: Double) -> String {
         if bytes >= 1e9 { return NumberFormat.short(bytes / 1_073_741_824) + " GiB" }
         if bytes >= 1e6 { return NumberFormat.short(bytes / 1_048_576) + " MiB" }
         return NumberFormat.short(bytes / 1024) + " KiB"

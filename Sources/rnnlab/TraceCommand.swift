@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Lessons
 import RNNCore
 import Reports
 
@@ -30,13 +31,40 @@ extension RNNLab {
         @Option(name: .shortAndLong, help: "Write the trace to this file instead of standard output (replaced atomically; left untouched on error).")
         var output: String?
 
+        @Option(name: .customLong("max-memory"), help: "Memory the trace may take, such as 8G (default: half of this machine's memory, or 80% of a ulimit -v or container limit); a larger trace is refused before it starts.")
+        var maxMemory: String?
+
+        func validate() throws {
+            if let maxMemory, LessonLimits.bytes(maxMemory) == nil {
+                throw ValidationError("--max-memory is a size such as 8G, 512M or 2e9 (bytes), not \(maxMemory)")
+            }
+        }
+
+        /// Measured (a vanilla RNN of 4 units over 1,000,000 steps: 11 MB in, 434 MB at the peak,
+        /// 206 MB of it reading): reading a sequence takes about 20 bytes of memory per byte of
+        /// JSON, and a trace about 23 bytes per recorded value (the record, then its JSON); 30 is
+        /// used, to stay on the safe side.
+        static let readFactor = 20.0, bytesPerValue = 30.0
+
         func run() throws {
             let bytes: [UInt8]
+            let limit = maxMemory.flatMap(LessonLimits.bytes) ?? LessonLimits.defaultMemory
+            func refuse(_ file: String, _ what: String, _ estimate: Double) throws(InputError) {
+                guard estimate > limit else { return }
+                throw InputError(file: file, message: "\(what) needs about \(Budget.describe(bytes: estimate)) of memory, over the limit of \(Budget.describe(bytes: limit)): trace a shorter sequence, or raise the limit with --max-memory \(Int((estimate * 1.25 / 1_073_741_824).rounded(.up)))G")
+            }
             do {
                 let modelBytes = try readInput(model)
                 let parsedModel = try TraceFiles.model(modelBytes, name: model)
+                let size = (try? FileManager.default.attributesOfItem(atPath: sequence)[.size] as? NSNumber)?.doubleValue ?? 0
+                try refuse(sequence, "reading this \(Budget.describe(bytes: size)) sequence", size * Self.readFactor)
                 let sequenceBytes = try readInput(sequence)
                 let (sample, truncation) = try TraceFiles.sample(sequenceBytes, name: sequence, model: parsedModel)
+                let spec = parsedModel.network.spec
+                let units = Double(spec.hiddenSizes.reduce(0, +) * (spec.bidirectional ? 2 : 1))
+                let gates = Double(spec.cell == .lstm ? 4 : spec.cell == .gru ? 3 : 0)
+                let perStep = units * (gates + 4) + Double(spec.inputSize + 2 * spec.outputSize)
+                try refuse(sequence, "a trace of \(NumberFormat.grouped(sample.steps)) steps", Double(sample.steps) * perStep * Self.bytesPerValue + size * 2)
                 bytes = RNNCore.Trace(model: parsedModel, sample: sample, truncation: truncation).json()
             } catch {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))

@@ -343,10 +343,10 @@ struct DatasetTests {
         #expect(try LessonFiles.read("./data//deep/in.txt", lessonDirectory: lesson) == Array("inside".utf8))
         #expect(try LessonFiles.read("near.txt", lessonDirectory: lesson) == Array("inside".utf8), "a link inside to inside is fine")
         let outside = root.appendingPathComponent("outside.txt").path
-        #expect(readProblem(outside, in: lesson) == "\(outside) is an absolute path (paths are relative to the lesson and stay inside its folder)")
-        #expect(readProblem("../outside.txt", in: lesson) == "../outside.txt goes up with .. (paths are relative to the lesson and stay inside its folder)")
+        #expect(readProblem(outside, in: lesson) == "\(outside) is an absolute path (paths are relative to the lesson and stay inside its folder; to let lessons read it, run with --allow-read FOLDER)")
+        #expect(readProblem("../outside.txt", in: lesson) == "../outside.txt goes up with .. (paths are relative to the lesson and stay inside its folder; to let lessons read it, run with --allow-read FOLDER)")
         #expect(readProblem("data/../../outside.txt", in: lesson)?.contains("goes up with ..") == true)
-        #expect(readProblem("leak.txt", in: lesson) == "leak.txt leads outside the lesson's folder through a symbolic link (paths are relative to the lesson and stay inside its folder)")
+        #expect(readProblem("leak.txt", in: lesson) == "leak.txt leads outside the lesson's folder through a symbolic link (paths are relative to the lesson and stay inside its folder; to let lessons read it, run with --allow-read FOLDER)")
         #expect(readProblem("up/outside.txt", in: lesson)?.contains("leads outside") == true)
         // A sibling folder whose name starts with the lesson folder's is still outside.
         try FileManager.default.createDirectory(at: root.appendingPathComponent("lesson2"), withIntermediateDirectories: true)
@@ -364,7 +364,7 @@ struct DatasetTests {
         #expect(truncate(big, off_t(LessonFiles.maximumBytes + 1)) == 0)
         #expect(readProblem("big.csv", in: lesson) == "big.csv is 64 MiB or more; a lesson file can be at most 64 MiB")
         // Through data:, at the field.
-        #expect(failure("{task: text, file: ../outside.txt}", in: lesson) == "lesson.md:1: data.file: ../outside.txt goes up with .. (paths are relative to the lesson and stay inside its folder)")
+        #expect(failure("{task: text, file: ../outside.txt}", in: lesson) == "lesson.md:1: data.file: ../outside.txt goes up with .. (paths are relative to the lesson and stay inside its folder; to let lessons read it, run with --allow-read FOLDER)")
         #expect(try data("{task: text, file: data/deep/in.txt}", in: lesson).vocabulary == ["d", "e", "i", "n", "s"])
     }
 
