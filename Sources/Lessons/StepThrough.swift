@@ -10,9 +10,17 @@ import Reports
 /// full, and for the units shown (all of them up to `maxUnits`, else the first `maxUnits` or
 /// the ones the lesson picks — the page says which) every gate as a 16-bit integer of
 /// value × 10 000 (gates lie in [−1, 1], so four decimals exactly) and every state and
-/// gradient as a 32-bit float. An LSTM of 128 units over 1000 steps stays near 1 MB.
+/// gradient as a 32-bit float.
+///
+/// The equation under the panel is one of `StepEquations`' templates, rendered here once through
+/// the MathML converter with empty slots; the script fills the slots with the terms (float32,
+/// computed in double from the record) of the step and unit shown. Terms are embedded for at
+/// most `equationBudget` numbers: for every unit shown of a lesson's small models (an LSTM of
+/// 15 units over 7 steps adds 12 KB of them, and 17 KB of templates), for the first units of a
+/// long recording (an LSTM of 128 units over 1000 steps: the first unit's, and 1.3 MB in all).
 enum StepThrough {
     static let maxUnits = 32
+    static let equationBudget = 1 << 15
 
     static func output(_ trace: Trace, state: LessonState, o: Options) throws(LessonError) -> Output {
         let r = trace.record.layers[0][0]
@@ -69,6 +77,8 @@ enum StepThrough {
             data.append(("dc", json(float32(column(r.dc, width: H, rows: T + 1)))))
             data.append(("dcNorm", nums((0...T).map { euclideanNorm(r.dcAt($0)) })))
         }
+        let (equationData, templates) = try equations(trace, units: units, language: state.language, o: o)
+        data += equationData
         let payload = "{" + data.map { "\(json($0.0)):\($0.1)" }.joined(separator: ",") + "}"
 
         // The unrolled graph, with ids prefixed so several figures can share a page.
@@ -102,7 +112,7 @@ enum StepThrough {
             <div class="st-status" aria-live="polite"></div>
             <div class="st-graph">\(Shows.prefixIds(Shows.svgBody(graph), with: id + "-"))</div>
             <div class="st-panel"></div>
-            <div class="st-equation"></div>
+            <div class="st-equation"></div>\(templates)
             <div class="st-chart">\(chart.svg(id: id + "-chart"))</div>
             <p class="st-units">\(Escape.html(unitsNote))</p>
             </div>
@@ -113,6 +123,34 @@ enum StepThrough {
         let md = (ko ? "**시점별 단계 보기** (HTML 보고서에서 한 시점씩 넘겨 볼 수 있습니다)\n\n" : "**Step-through** (step through it in the HTML report)\n\n")
             + MarkdownWriter.markdownTable(summaryTable(trace, language: state.language))
         return .widget(html: html, markdown: md)
+    }
+
+    /// The equation templates as `<template>` elements, and what their slots need: the terms
+    /// (`eqTerms`: float32, term × step × unit), the constants, the gates' letters and where
+    /// truncated BPTT cuts the gradient.
+    static func equations(_ trace: Trace, units: [Int], language: String, o: Options) throws(LessonError) -> ([(String, String)], String) {
+        let r = trace.record.layers[0][0]
+        let perUnit = StepEquations(trace: trace, units: []).terms.count * (r.steps + 1)
+        let shown = Array(units.prefix(max(1, equationBudget / max(perUnit, 1))))
+        let eq = StepEquations(trace: trace, units: shown)
+        var html = ""
+        let stacked = trace.model.network.spec.hiddenSizes.count > 1
+        for (key, tex) in StepEquations.templates(r.spec, stacked: stacked, truncated: trace.truncation != nil, language: language) {
+            do {
+                html += "\n<template data-eq=\"\(key)\">" + (try MathML.render(template: tex, display: true)) + "</template>"
+            } catch {
+                throw o.error("internal error: the step-through's \(key) equation does not render (\(error.description))")
+            }
+        }
+        let data: [(String, String)] = [
+            ("eqUnits", "\(shown.count)"),
+            ("eqNames", "[" + eq.terms.map { json($0.name) }.joined(separator: ",") + "]"),
+            ("eqTerms", json(float32(eq.terms.flatMap(\.values)))),
+            ("eqConst", "{" + eq.constants.map { "\(json($0.name)):\(nums($0.values))" }.joined(separator: ",") + "}"),
+            ("eqGates", "[" + eq.gateKeys.map(json).joined(separator: ",") + "]"),
+            ("truncation", trace.truncation.map(String.init) ?? "null"),
+        ]
+        return (data, html)
     }
 
     static func xColumns(_ x: [Double], T: Int, X: Int, shown: Int) -> [Double] {

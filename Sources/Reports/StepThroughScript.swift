@@ -11,13 +11,15 @@ enum StepThroughScript {
       step: "step", of: "of", x: "input x_t", y: "output y_t", lossTerm: "loss term at this step", loss: "loss L",
       h: "hidden state h_t", c: "cell state c_t", a: "pre-activation a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (how much of the gradient reaches this step)", jac: "‖∂h_T/∂h_t‖",
-      norm: "norm", initial: "initial state", eq: "For unit", play: "play", pause: "pause", none: "—" },
+      norm: "norm", initial: "initial state", eq: "For unit", play: "play", pause: "pause", none: "—",
+      eqMissing: "This recording is long: the equation's numbers are on the page for units %s only (pick units with unit:)." },
     ko: { speed: "속도", forward: "순전파", backward: "역전파", unit: "유닛",
       keys: "단축키: ← → 이전 / 다음 시점 · 스페이스 재생 / 멈춤 · Home / End 처음 / 끝 · f / b 순전파 / 역전파",
       step: "시점", of: "/", x: "입력 x_t", y: "출력 y_t", lossTerm: "이 시점의 손실 항", loss: "손실 L",
       h: "은닉 상태 h_t", c: "셀 상태 c_t", a: "활성화 전 값 a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (이 시점까지 도달하는 기울기의 비율)", jac: "‖∂h_T/∂h_t‖",
-      norm: "노름", initial: "초기 상태", eq: "유닛", play: "재생", pause: "멈춤", none: "—" }
+      norm: "노름", initial: "초기 상태", eq: "유닛", play: "재생", pause: "멈춤", none: "—",
+      eqMissing: "기록이 길어서 식의 숫자는 유닛 %s에 대해서만 페이지에 있습니다 (unit:으로 유닛을 고를 수 있습니다)." }
   };
   var GATE = { f: "f_t", i: "i_t", c_tilde: "c̃_t", o: "o_t", z: "z_t", r: "r_t", h_tilde: "h̃_t" };
 
@@ -110,32 +112,44 @@ enum StepThroughScript {
       return s;
     }
 
+    // The equation of the selected unit: a template (MathML rendered by rnnlab, cloned, never
+    // parsed from data) whose empty numbers are filled, as text, with the step's values.
+    var eqTerms = f32(d.eqTerms), eqIndex = {}, templates = {};
+    d.eqNames.forEach(function (name, k) { eqIndex[name] = k; });
+    root.querySelectorAll("template[data-eq]").forEach(function (el) { templates[el.getAttribute("data-eq")] = el; });
+    var states = { h: h, c: c, dh: dh, dc: dc };
+    function slot(name, t, n) {
+      if (name === "t") return t;
+      if (name === "t-1") return t - 1;
+      if (name === "t+1") return t + 1;
+      if (name === "j") return d.units[n] + 1;
+      var parts = name.split(":"), key = parts[0], s = t + (parts.length > 1 ? +parts[1] : 0);
+      if (states[key]) return states[key][s * U + n];
+      if (key === "a") return a[(s - 1) * U + n];
+      if (key.slice(0, 2) === "g.") return gate(s, d.eqGates.indexOf(key.slice(2)), n);
+      if (key in eqIndex) return eqTerms[(eqIndex[key] * (T + 1) + s) * d.eqUnits + n];
+      if (d.eqConst[key]) return d.eqConst[key][n];
+      return NaN;
+    }
+    function cut(t) { return d.truncation && t > 0 && t < T && t % d.truncation === 0; }
     function equation(t) {
-      var n = st.unit, j = d.units[n] + 1, s = lang.eq + " " + j + ": ";
-      function G1(name) { return gate(t, d.gates.indexOf(name), n); }
-      if (t === 0) return s + "h₀[" + j + "] = " + fx(h[n]);
-      if (st.pass === "b") {
-        var line = s + "dL/dh_" + t + "[" + j + "] = " + sg(dh[t * U + n]);
-        if (dc && t < T && d.variant !== "peephole") {
-          var f1 = gate(t + 1, 0, n), o = G1("o"), tc = Math.tanh(c[t * U + n]);
-          line += "<br>dL/dc_" + t + "[" + j + "] = dL/dc_" + (t + 1) + " · f_" + (t + 1) + " + dL/dh_" + t + " · o_" + t + " · (1 − tanh²c_" + t + ") = " +
-            sg(dc[(t + 1) * U + n]) + " × " + fx(f1) + " + " + sg(dh[t * U + n]) + " × " + fx(o) + " × " + fx(1 - tc * tc) + " = " + sg(dc[t * U + n]);
-        }
-        return line;
+      var n = st.unit, label = document.createElement("div");
+      label.className = "st-eq-label";
+      label.textContent = lang.eq + " " + (d.units[n] + 1) + ":";
+      eq.replaceChildren(label);
+      if (n >= d.eqUnits) {
+        label.textContent = lang.eqMissing.replace("%s", d.eqUnits === 1 ? String(d.units[0] + 1) : (d.units[0] + 1) + "–" + (d.units[d.eqUnits - 1] + 1));
+        return;
       }
-      var hp = h[(t - 1) * U + n], ht = h[t * U + n];
-      if (d.cell === "rnn") {
-        var phi = d.variant === "linear" ? "id" : d.variant;
-        return s + "h_" + t + "[" + j + "] = " + phi + "(a_" + t + "[" + j + "]) = " + phi + "(" + fx(a[(t - 1) * U + n]) + ") = " + fx(ht);
-      }
-      if (d.cell === "lstm") {
-        var cp = c[(t - 1) * U + n], ct = c[t * U + n];
-        return s + "c_" + t + " = f·c_" + (t - 1) + " + i·c̃ = " + fx(G1("f")) + " × " + fx(cp) + " + " + fx(G1("i")) + " × " + fx(G1("c_tilde")) + " = " + fx(ct) +
-          "<br>h_" + t + " = o·tanh(c_" + t + ") = " + fx(G1("o")) + " × tanh(" + fx(ct) + ") = " + fx(ht);
-      }
-      var z = G1("z"), hh = G1("h_tilde");
-      if (d.variant === "reset_after") return s + "h_" + t + " = z·h_" + (t - 1) + " + (1 − z)·h̃ = " + fx(z) + " × " + fx(hp) + " + " + fx(1 - z) + " × " + fx(hh) + " = " + fx(ht);
-      return s + "h_" + t + " = (1 − z)·h_" + (t - 1) + " + z·h̃ = " + fx(1 - z) + " × " + fx(hp) + " + " + fx(z) + " × " + fx(hh) + " = " + fx(ht);
+      var key = st.pass === "f" ? (t === 0 ? "f0" : "f") : (t === T ? "bT" : t === 0 ? "b0" : cut(t) ? "bc" : "b");
+      var math = templates[key].content.cloneNode(true);
+      math.querySelectorAll("[data-slot]").forEach(function (el) {
+        var name = el.getAttribute("data-slot"), v = slot(name, t, n);
+        if (/^(t|t-1|t\+1|j)$/.test(name)) { el.textContent = String(v); return; }
+        var text = sg(v).replace(/-/g, "−");
+        el.textContent = v < 0 && el.hasAttribute("data-paren") ? "(" + text + ")" : text;
+      });
+      eq.appendChild(math);
     }
 
     function highlight(t) {
@@ -174,7 +188,7 @@ enum StepThroughScript {
       root.classList.toggle("backward", st.pass === "b");
       status.textContent = (st.pass === "f" ? lang.forward : lang.backward) + " · " + lang.step + " t = " + st.t + " " + lang.of + " " + T;
       panel.innerHTML = st.pass === "f" ? forwardPanel(st.t) : backwardPanel(st.t);
-      eq.innerHTML = equation(st.t);
+      equation(st.t);
       highlight(st.t);
       moveMarker(st.t);
       if (!keepHash && history.replaceState) history.replaceState(null, "", "#" + d.id + "=" + st.pass + st.t);
@@ -245,7 +259,8 @@ enum StepThroughScript {
         .st-values { grid-column: 2; display: flex; gap: 2px; font-size: .62rem; font-variant-numeric: tabular-nums; color: #333; overflow: hidden; }
         .st-values .v { flex: 1 1 0; text-align: center; min-width: 0; overflow: hidden; text-overflow: clip; white-space: nowrap; }
         .st-scalar { font-size: .9rem; margin: .2rem 0; } .st-scalar .v { font-weight: bold; font-variant-numeric: tabular-nums; }
-        .st-equation { font-family: "Noto Sans Mono CJK KR", ui-monospace, monospace; font-size: .85rem; background: #f6f8fa; padding: .4rem .6rem; margin: .4rem 0; overflow-x: auto; }
+        .st-equation { font-size: .9rem; background: #f6f8fa; padding: .4rem .6rem; margin: .4rem 0; overflow-x: auto; }
+        .st-equation math { display: inline math; font-size: 1.05em; } .st-eq-label { font-size: .85rem; color: var(--muted); margin-bottom: .2rem; }
         .stepthrough.backward .st-status { color: #9a3d00; }
         .stepthrough-print { display: none; }
         .multiples { display: flex; flex-wrap: wrap; gap: 6px; }
