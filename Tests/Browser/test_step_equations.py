@@ -132,6 +132,38 @@ def test_forward_equation_has_the_terms_of_each_pre_activation(driver, page):
         assert close(shown["h"], fwd[t - 1]["h"][j]) and close(shown["g.h"], gates["h_tilde"][j])
 
 
+def recurrence(page, t, j):
+    """dL/dh_t[j]'s part through step t + 1, derived here by hand from the trace's values: the
+    pre-activation derivatives of step t + 1, then Σ_k W[k][j] da[k]."""
+    w, tr, cell = page["model"]["weights"], page["trace"], page["cell"]
+    s = t + 1
+    now, dh_s = tr["forward"][s - 1], tr["backward"][s]["dh"]
+    h_prev = tr["forward"][t - 1]["h"] if t > 0 else [0.0] * H
+    col = lambda name, v: sum(w[name][k][j] * v[k] for k in range(H))
+    if cell == "rnn":
+        return col("W_hh", [dh_s[k] * (1 - now["h"][k] ** 2) for k in range(H)])
+    g = now["gates"]
+    if cell == "lstm":
+        dc_s, c_prev = tr["backward"][s]["dc"], tr["forward"][t - 1]["c"] if t > 0 else [0.0] * H
+        da = {"f": [dc_s[k] * c_prev[k] * g["f"][k] * (1 - g["f"][k]) for k in range(H)],
+              "i": [dc_s[k] * g["c_tilde"][k] * g["i"][k] * (1 - g["i"][k]) for k in range(H)],
+              "c": [dc_s[k] * g["i"][k] * (1 - g["c_tilde"][k] ** 2) for k in range(H)],
+              "o": [dh_s[k] * math.tanh(now["c"][k]) * g["o"][k] * (1 - g["o"][k]) for k in range(H)]}
+        return sum(col("W_h" + key, da[key]) for key in "fico")
+    z, r, ht = g["z"], g["r"], g["h_tilde"]
+    if page["options"]["gru_variant"] == "reset_after":
+        da_h = [dh_s[k] * (1 - z[k]) * (1 - ht[k] ** 2) for k in range(H)]
+        da_z = [dh_s[k] * (h_prev[k] - ht[k]) * z[k] * (1 - z[k]) for k in range(H)]
+        n = [dot(w["W_hh"][k], h_prev) + w["b_hh"][k] for k in range(H)]
+        da_r = [da_h[k] * n[k] * r[k] * (1 - r[k]) for k in range(H)]
+        return col("W_hz", da_z) + col("W_hr", da_r) + col("W_hh", [da_h[k] * r[k] for k in range(H)])
+    da_h = [dh_s[k] * z[k] * (1 - ht[k] ** 2) for k in range(H)]
+    da_z = [dh_s[k] * (ht[k] - h_prev[k]) * z[k] * (1 - z[k]) for k in range(H)]
+    dq = [sum(w["W_hh"][k][m] * da_h[k] for k in range(H)) for m in range(H)]  # through r_t ⊙ h_{t-1}
+    da_r = [dq[m] * h_prev[m] * r[m] * (1 - r[m]) for m in range(H)]
+    return col("W_hz", da_z) + col("W_hr", da_r) + r[j] * dq[j]
+
+
 def test_backward_equation_adds_up_to_the_traces_gradient(driver, page):
     t, j = 2, UNIT
     shown = slots(driver, page["url"], f"b{t}")
@@ -140,6 +172,7 @@ def test_backward_equation_adds_up_to_the_traces_gradient(driver, page):
     # The part from the output at t: mse over all T steps, dL/dy_t = 2 (y_t − d_t) / T.
     dy = 2 * (tr["forward"][t - 1]["y"][0] - page["targets"][t - 1][0]) / T
     assert close(shown["e"], w["W_hy"][0][j] * dy)
+    assert close(shown["rho"], recurrence(page, t, j))
     terms = [shown["e"], shown["rho"]] + ([shown["dir"]] if page["cell"] == "gru" else [])
     assert close(sum(terms), dh, scale=sum(abs(v) for v in terms)) and close(shown["dh"], dh)
     if page["cell"] == "gru":
@@ -162,7 +195,7 @@ def test_first_and_last_steps_have_their_own_equations(driver, page):
     last = slots(driver, page["url"], f"b{T}")
     assert "rho" not in last and close(last["e"], page["trace"]["backward"][T]["dh"][UNIT])
     first = slots(driver, page["url"], "b0")
-    assert "e" not in first and "rho" in first
+    assert "e" not in first and close(first["rho"], recurrence(page, 0, UNIT))
     initial = slots(driver, page["url"], "f0")
     assert set(initial) <= {"h", "c", "j"} and initial["h"] == 0
 
