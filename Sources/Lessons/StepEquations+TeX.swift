@@ -123,7 +123,7 @@ extension StepEquations {
             ? "\\left(W_{x}^{[2]\\top} \(d("a^{[2]}_{\(t)}"))\\right)[\(j)]"
             : "\\left(W_{hy}^{\\top} \(d("y_{\(t)}"))\\right)[\(j)]"
         let note = position == .cut
-            ? " \\qquad \\text{(\(ko ? "잘린 BPTT: 시점 " : "truncated BPTT: nothing flows back from step "))}\(tp)\\text{\(ko ? "에서 돌아오는 기울기 없음)" : ")")}" : ""
+            ? " \\qquad \\text{(\(ko ? "잘린 BPTT: 시점 " : "truncated BPTT: nothing flows back from step ")}\(tp)\\text{\(ko ? "에서 돌아오는 기울기 없음)" : ")")}" : ""
         let recurrence: String, direct: String?
         switch spec.kind {
         case .rnn:
@@ -183,7 +183,7 @@ extension StepEquations {
                 factors.append(s("dc.p"))
                 names.append("dc.p")
             }
-            rows.append("\(d(at("c"))) &= " + symbolic.joined(separator: " + ") + (position == .cut ? note : ""))
+            rows.append("\(d(at("c"))) &= " + symbolic.joined(separator: " + "))
             rows.append("&= " + factors.joined(separator: " + ") + (names.count > 1 ? "" : " = \(s("dc"))"))
             if names.count > 1 { rows.append("&= " + names.map(s).joined(separator: " + ") + " = \(s("dc"))") }
         default:

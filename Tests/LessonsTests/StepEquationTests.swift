@@ -116,6 +116,10 @@ struct StepEquationTests {
         let templates = StepEquations.templates(trace.record.layers[0][0].spec, stacked: spec.hiddenSizes.count > 1,
                                                 truncated: truncation != nil, language: language)
         #expect(templates.map(\.key) == ["f0", "f", "b", "bT", "b0"] + (truncation == nil ? [] : ["bc"]))
+        if let cut = templates.first(where: { $0.key == "bc" })?.tex {
+            #expect(cut.contains(language == "ko" ? "\\text{(잘린 BPTT: 시점 }\\slot{t+1}\\text{에서 돌아오는 기울기 없음)}"
+                                                  : "\\text{(truncated BPTT: nothing flows back from step }\\slot{t+1}\\text{)}"))
+        }
         for (key, tex) in templates {
             let math = try MathML.render(template: tex, display: true)
             #expect(math.hasPrefix("<math display=\"block\">") && !math.contains("math-error"))
