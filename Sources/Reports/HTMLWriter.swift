@@ -268,7 +268,7 @@ enum Stylesheet {
           body.instructor details.solution, body.instructor details.answer-key { display: block; }
           body.instructor details.solution > summary, body.instructor details.answer-key > summary { list-style: none; color: var(--ink); font-weight: bold; }
           body.instructor details.answer-key { break-before: page; border-top: none; margin-top: 0; }
-          section.exercise { break-inside: auto; } .exercise-title { break-after: avoid; }
+          section.exercise { break-inside: auto; } .exercise-title, .answer-label, .answer-of { break-after: avoid; }
           @page { size: A4; margin: 14mm 14mm 18mm; }
           body { max-width: none; padding: 0; font-size: 10.5pt; }
           /* Screen-only: navigation, controls, keyboard help, collapsible sources. */

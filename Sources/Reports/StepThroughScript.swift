@@ -180,6 +180,21 @@ enum StepThroughScript {
       marker.setAttribute("x1", px); marker.setAttribute("x2", px);
     }
 
+    // The equation is the page's costliest redraw (MathML layout): at most once per frame,
+    // the first request drawn at once and the latest of any more drawn at the next frame, so
+    // holding an arrow key or playing fast never queues work behind the slider.
+    var eqFrame = 0;
+    function showEquation() {
+      if (eqFrame) { eqFrame = 2; return; }
+      equation(st.t);
+      eqFrame = 1;
+      (window.requestAnimationFrame || function (f) { return setTimeout(f, 16); })(function () {
+        var again = eqFrame === 2;
+        eqFrame = 0;
+        if (again) showEquation();
+      });
+    }
+
     this.show = function (t, pass, keepHash) {
       st.t = Math.max(0, Math.min(T, t));
       if (pass) st.pass = pass;
@@ -188,7 +203,7 @@ enum StepThroughScript {
       root.classList.toggle("backward", st.pass === "b");
       status.textContent = (st.pass === "f" ? lang.forward : lang.backward) + " · " + lang.step + " t = " + st.t + " " + lang.of + " " + T;
       panel.innerHTML = st.pass === "f" ? forwardPanel(st.t) : backwardPanel(st.t);
-      equation(st.t);
+      showEquation();
       highlight(st.t);
       moveMarker(st.t);
       if (!keepHash && history.replaceState) history.replaceState(null, "", "#" + d.id + "=" + st.pass + st.t);
