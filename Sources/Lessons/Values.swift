@@ -46,8 +46,9 @@ public final class ValueStore {
         let inner = name[name.index(after: open)..<name.index(before: name.endIndex)].trimmingCharacters(in: .whitespaces)
         guard let k = Double(inner) else { return nil }
         if let v = table[Self.key(base, k)] { return v }
-        if case .list(let items)? = table[base], k == k.rounded(), k >= 0, Int(k) < items.count {
-            return .number(items[Int(k)])
+        // Int(exactly:) rather than Int(_:): an index of 1e19 or inf is no element, not a trap.
+        if case .list(let items)? = table[base], let i = Int(exactly: k), i >= 0, i < items.count {
+            return .number(items[i])
         }
         return nil
     }

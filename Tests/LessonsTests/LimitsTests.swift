@@ -82,6 +82,13 @@ struct MessageTests {
         #expect(flow == "lesson.md:7: the key cell appears twice in one mapping (first at line 6)", "\(flow ?? "")")
     }
 
+    @Test func anIndexBeyondIntIsAnErrorNotATrap() throws {
+        for index in ["1e19", "9223372036854775807", "1e400"] {
+            let e = try error("model: {name: m, cell: rnn, input_size: 1, hidden_size: 2, output_size: 1}\ndata: {task: last_value, count: 2, length: 3}\nstep: {}\nexpect:\n  - m.step.dh_norm[\(index)] > 0")
+            #expect(e?.contains("m.step.dh_norm is a list of 4 values (indices 0…3)") == true, "\(e ?? "")")
+        }
+    }
+
     @Test func aRaggedRowIsNamedAtItsLine() throws {
         let e = try error("data:\n  task: inline\n  loss: mse_all\n  sequences:\n    - x:\n        - [1]\n        - [2, 3]\n      targets: [[1], [2]]")
         #expect(e == "lesson.md:11: data.sequences[0].x[1]: step 2 has 2 numbers; every step needs 1 (as step 1 has)", "\(e ?? "")")
