@@ -32,13 +32,6 @@ def _run(case, rnnlab):
         return harness.run_case(case, pathlib.Path(d), rnnlab)
 
 
-@pytest.fixture(scope="session")
-def rnnlab():
-    binary = harness.rnnlab_binary()
-    if not binary:
-        pytest.fail("build rnnlab first (swift build), or set RNNLAB to the binary")
-    return binary
-
 
 @pytest.fixture(scope="session")
 def results(request, rnnlab):

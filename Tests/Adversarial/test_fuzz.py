@@ -161,10 +161,3 @@ def test_mutated_lessons_never_crash(tmp_path, rnnlab):
     assert done[0] >= min(RUNS, 20), f"only {done[0]} runs in {SECONDS} s"
     assert not failures, "\n".join(failures)
 
-
-@pytest.fixture(scope="module")
-def rnnlab():
-    binary = harness.rnnlab_binary()
-    if not binary:
-        pytest.fail("build rnnlab first (swift build), or set RNNLAB to the binary")
-    return binary

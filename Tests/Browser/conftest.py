@@ -23,6 +23,26 @@ def random_lstm(rng, X, H, T):
     return w, xs
 
 
+def write_step_lesson(tmp, model, xs, ts, title="Browser test"):
+    """model.json, seq.json (mse_all) and a lesson.md that steps through that one sequence, as
+    `rnnlab trace` reads the same two files."""
+    import json
+    (tmp / "model.json").write_text(json.dumps(model))
+    (tmp / "seq.json").write_text(json.dumps({"x": xs, "loss": "mse_all", "targets": ts}))
+    (tmp / "lesson.md").write_text(f"""---
+title: {title}
+language: en
+seed: 1
+---
+```rnnlab
+model: {{name: m, weights: model.json}}
+data: {{name: d, task: inline, loss: mse_all, sequences: [{{x: {json.dumps(xs)}, targets: {json.dumps(ts)}}}]}}
+step: {{}}
+show: step_through
+```
+""")
+
+
 def rnnlab_binary():
     for p in (os.environ.get("RNNLAB"), ROOT / ".build" / "debug" / "rnnlab", ROOT / ".build" / "release" / "rnnlab"):
         if p and pathlib.Path(p).exists():

@@ -7,6 +7,8 @@ import random
 import subprocess
 
 import pytest
+
+from conftest import write_step_lesson
 from selenium.webdriver.common.by import By
 
 X, H, Y, T = 2, 3, 1, 5
@@ -51,20 +53,7 @@ def page(request, tmp_path_factory, rnnlab):
     model = random_model(rng, cell, **options)
     xs = [[round(rng.uniform(-1, 1), 3) for _ in range(X)] for _ in range(T)]
     ts = [[round(rng.uniform(-1, 1), 3)] for _ in range(T)]
-    (tmp / "model.json").write_text(json.dumps(model))
-    (tmp / "seq.json").write_text(json.dumps({"x": xs, "loss": "mse_all", "targets": ts}))
-    (tmp / "lesson.md").write_text(f"""---
-title: Equations
-language: en
-seed: 1
----
-```rnnlab
-model: {{name: m, weights: model.json}}
-data: {{name: d, task: inline, loss: mse_all, sequences: [{{x: {json.dumps(xs)}, targets: {json.dumps(ts)}}}]}}
-step: {{}}
-show: step_through
-```
-""")
+    write_step_lesson(tmp, model, xs, ts, title="Equations")
     run = subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     subprocess.run([rnnlab, "trace", "model.json", "seq.json", "-o", "trace.json"], cwd=tmp, check=True)

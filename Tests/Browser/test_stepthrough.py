@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import random_lstm
+from conftest import random_lstm, write_step_lesson
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -22,22 +22,7 @@ def make_files(tmp, rng_seed=3):
     w, xs = random_lstm(rng, X, H, T)
     model = {"cell": "lstm", "input_size": X, "hidden_size": H, "output_size": Y, "weights": w}
     ts = [[round(rng.uniform(-1, 1), 3)] for _ in range(T)]
-    seq = {"x": xs, "loss": "mse_all", "targets": ts}
-    (tmp / "model.json").write_text(json.dumps(model))
-    (tmp / "seq.json").write_text(json.dumps(seq))
-    lesson = f"""---
-title: Browser test
-language: en
-seed: 1
----
-```rnnlab
-model: {{name: m, weights: model.json}}
-data: {{name: d, task: inline, loss: mse_all, sequences: [{{x: {json.dumps(xs)}, targets: {json.dumps(ts)}}}]}}
-step: {{}}
-show: step_through
-```
-"""
-    (tmp / "lesson.md").write_text(lesson)
+    write_step_lesson(tmp, model, xs, ts)
 
 
 @pytest.fixture(scope="module")

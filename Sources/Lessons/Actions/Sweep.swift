@@ -46,12 +46,9 @@ extension Actions {
             var sample = data.sample(index, for: model.network)
             var samples: [Sample] = config == nil ? [] : data.samples(for: model.network)
             if parameter == "spectral_radius" {
-                guard v > 0 else { throw try o.required("values").error("spectral radii must be positive") }
                 scaleRecurrent(model.network, &p, to: v)
             } else {
-                guard v >= 1, v <= Double(maximumSweepLength), v == v.rounded(), let T = Int(exactly: v) else {
-                    throw try o.required("values").error("lengths must be whole numbers from 1 to \(NumberFormat.grouped(maximumSweepLength)), not \(NumberFormat.short(v))")
-                }
+                let T = Int(v)  // checked above: a whole number in 1…maximumSweepLength
                 if let regenerate = data.withLength {
                     // Generated tasks are generated again at this length.
                     let longer = regenerate(T)
