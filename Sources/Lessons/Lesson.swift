@@ -45,7 +45,9 @@ public struct Lesson: Sendable {
 
     /// Parses a lesson; `file` is how errors name it.
     public static func parse(_ text: String, file: String) throws(LessonError) -> Lesson {
-        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        // CRLF (Windows) and lone CR (old Mac editors) end lines too, as in CommonMark.
+        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         var index = 0
         var title: String?, language = "en", seed: UInt64 = 0, summary = "", showCode = true
@@ -55,13 +57,12 @@ public struct Lesson: Sendable {
                 throw LessonError(file: file, line: 1, message: "front matter starts with --- but never ends (add a line with ---)")
             }
             let yaml = lines[1..<end].joined(separator: "\n")
-            let node: Node?
-            do { node = try Yams.compose(yaml: yaml) } catch { throw yamlError(error, file: file, baseLine: 2, source: yaml) }
+            let node = try composeYAML(yaml, file: file, baseLine: 2)
             if let node {
                 let fm = try Field(node: node, path: "front matter", baseLine: 2, file: file).mapping(allowed: frontMatterKeys)
                 title = try fm["title"]?.string()
                 language = try fm["language"]?.choice(["en", "ko"]) ?? "en"
-                if let s = fm["seed"] { seed = UInt64(try s.int(min: 0)) }
+                if let s = fm["seed"] { seed = try s.uint64() }
                 summary = try fm["summary"]?.string() ?? ""
                 showCode = try fm["show_code"]?.bool() ?? true
             }
@@ -130,9 +131,9 @@ public struct Lesson: Sendable {
                 index += 1
                 continue
             }
-            if let fence = fenceMarker(trimmed) {
+            if let fence = fenceMarker(line) {
                 let info = trimmed.dropFirst(fence.count).trimmingCharacters(in: .whitespaces)
-                guard let close = lines[(index + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == fence }) else {
+                guard let close = lines[(index + 1)...].firstIndex(where: { closes($0, fence: fence) }) else {
                     throw LessonError(file: file, line: index + 1, message: "code block opened here is never closed (add a line with \(fence))")
                 }
                 if info == "rnnlab" {
@@ -162,12 +163,27 @@ public struct Lesson: Sendable {
                       showCode: showCode, blocks: blocks)
     }
 
+    /// A code fence as CommonMark has it: at most three spaces of indentation (four make an
+    /// indented code block, which is never run), then three or more backticks or tildes.
     private static func fenceMarker(_ line: String) -> String? {
-        for marker in ["````", "```", "~~~"] where line.hasPrefix(marker) {
-            let run = line.prefix { $0 == marker.first! }
-            return String(run)
-        }
-        return nil
+        let indent = line.prefix { $0 == " " }.count
+        guard indent <= 3 else { return nil }
+        let rest = line.dropFirst(indent)
+        guard let c = rest.first, c == "`" || c == "~" else { return nil }
+        let run = rest.prefix { $0 == c }
+        guard run.count >= 3 else { return nil }
+        if c == "`" && rest.dropFirst(run.count).contains("`") { return nil }  // inline code, not a fence
+        return String(run)
+    }
+
+    /// Whether `line` closes a code block opened by `fence`: the same character, at least as
+    /// many of them, at most three spaces before and nothing but spaces after.
+    private static func closes(_ line: String, fence: String) -> Bool {
+        let indent = line.prefix { $0 == " " }.count
+        guard indent <= 3, let c = fence.first else { return false }
+        let rest = line.dropFirst(indent)
+        let run = rest.prefix { $0 == c }
+        return run.count >= fence.count && rest.dropFirst(run.count).allSatisfy { $0 == " " || $0 == "\t" }
     }
 
     /// Yams reports a duplicate key at its mapping's start; this finds the key's second
@@ -195,6 +211,42 @@ public struct Lesson: Sendable {
     }
 
     /// A YAML syntax error as a lesson error at the right line.
+    /// YAML text as a node tree: Yams's errors at their lesson line, and any tag beyond plain
+    /// YAML's (`!!python/object:…`, `!custom`) refused at its line rather than silently ignored.
+    static func composeYAML(_ source: String, file: String, baseLine: Int) throws(LessonError) -> Node? {
+        let node: Node?
+        do { node = try Yams.compose(yaml: source) } catch { throw yamlError(error, file: file, baseLine: baseLine, source: source) }
+        var budget = 1_000_000
+        if let node { try checkTags(node, file: file, baseLine: baseLine, budget: &budget) }
+        return node
+    }
+
+    private static let plainTags: Set<String> = ["str", "int", "float", "bool", "null", "seq", "map", "merge", "binary", "timestamp", "value"]
+
+    /// Depth first, so a tag is met at its first (source) occurrence; `budget` bounds the walk
+    /// when aliases make the tree exponentially larger than its text (their size is checked
+    /// where the values are used).
+    private static func checkTags(_ node: Node, file: String, baseLine: Int, budget: inout Int) throws(LessonError) {
+        budget -= 1
+        guard budget > 0 else { return }
+        let name = node.tag.rawValue
+        let yamlPrefix = "tag:yaml.org,2002:"
+        if name != "" && name != "!" && !(name.hasPrefix(yamlPrefix) && plainTags.contains(String(name.dropFirst(yamlPrefix.count)))) {
+            let shown = name.hasPrefix(yamlPrefix) ? "!!" + name.dropFirst(yamlPrefix.count) : name
+            throw LessonError(file: file, line: baseLine + (node.mark?.line ?? 1) - 1,
+                              message: "the YAML tag \(Field.abbreviated(shown)) is not supported: rnnlab reads plain YAML (remove the tag)")
+        }
+        switch node {
+        case .mapping(let m):
+            for (k, v) in m {
+                try checkTags(k, file: file, baseLine: baseLine, budget: &budget)
+                try checkTags(v, file: file, baseLine: baseLine, budget: &budget)
+            }
+        case .sequence(let q): for v in q { try checkTags(v, file: file, baseLine: baseLine, budget: &budget) }
+        default: break
+        }
+    }
+
     static func yamlError(_ error: Error, file: String, baseLine: Int, source: String? = nil) -> LessonError {
         if let y = error as? YamlError {
             switch y {

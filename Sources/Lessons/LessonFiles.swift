@@ -51,12 +51,9 @@ public enum LessonFiles {
     /// The contents of `path` as UTF-8 text.
     static func readText(_ path: String, lessonDirectory: URL, allowed: [String] = []) throws(Problem) -> String {
         let bytes = try read(path, lessonDirectory: lessonDirectory, allowed: allowed)
-        guard var text = String(validating: bytes, as: UTF8.self) else {
-            throw Problem(message: "\(path) is not UTF-8 text")
+        do throws(TextDecoding.Problem) { return try TextDecoding.utf8([UInt8](bytes)) } catch {
+            throw Problem(message: "\(path) \(error.message) (line \(error.line))")
         }
-        // Spreadsheets often start their CSV files with a byte order mark.
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text
     }
 
     /// The real path of `path`, checked to lie inside the lesson's real folder or, when the

@@ -109,8 +109,12 @@ public struct LessonRunner: Sendable {
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw LessonError(file: file, line: 1, message: "cannot read the lesson")
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw LessonError(file: file, line: 1, message: "the lesson is not UTF-8 text")
+            let text: String
+            do throws(TextDecoding.Problem) { text = try TextDecoding.utf8([UInt8](data)) } catch {
+                throw LessonError(file: file, line: error.line, message: "the lesson \(error.message)")
+            }
+            if let line = TextDecoding.lineOfNUL(text) {
+                throw LessonError(file: file, line: line, message: "a NUL byte (\\0) is in the text: remove it (lessons are plain text)")
             }
             guard text.contains(where: { !$0.isWhitespace && $0 != "\u{FEFF}" }) else {
                 throw LessonError(file: file, line: 1, message: "the lesson is empty (write a title, prose and cells; `rnnlab new` makes one that runs)")
@@ -133,16 +137,16 @@ public struct LessonRunner: Sendable {
     /// Runs one cell's actions; `outputs` keeps what the actions before a failing one showed.
     private func execute(_ source: String, line: Int, file: String, state: LessonState, directory: URL,
                          progress: ProgressReporter, outputs: inout [Output]) throws(LessonError) {
-        let node: Node?
-        do { node = try Yams.compose(yaml: source) } catch { throw Lesson.yamlError(error, file: file, baseLine: line, source: source) }
+        let node = try Lesson.composeYAML(source, file: file, baseLine: line)
         guard let node else { throw LessonError(file: file, line: line - 1, message: "empty cell (expected one of \(Actions.names.joined(separator: ", ")))") }
-        let root = Field(node: node, path: "", baseLine: line, file: file)
+        let cellSource = CellSource(source)
+        let root = Field(node: node, path: "", baseLine: line, file: file, source: cellSource)
         guard case .mapping = node else {
             throw root.error("a cell is a mapping of actions (\(Actions.names.joined(separator: ", "))), for example `show: summary`")
         }
         let actions = try root.mapping(allowed: Actions.names)
         for (name, field) in actions.entries {
-            try Actions.run(name, Field(node: field.node, path: name, baseLine: line, file: file),
+            try Actions.run(name, Field(node: field.node, path: name, baseLine: line, file: file, source: cellSource),
                             state: state, lessonDirectory: directory, progress: progress, outputs: &outputs)
         }
     }

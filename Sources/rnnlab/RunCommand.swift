@@ -78,6 +78,16 @@ extension RNNLab {
                 throw ExitCode.failure
             }
             let outputURL = URL(fileURLWithPath: output, isDirectory: true)
+            // The output folder, or a folder on the way to it, may be a file.
+            var prefix = output.hasPrefix("/") ? "/" : ""
+            for part in output.split(separator: "/") {
+                prefix += prefix.isEmpty || prefix.hasSuffix("/") ? String(part) : "/\(part)"
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: prefix, isDirectory: &isFolder), !isFolder.boolValue {
+                    fail(prefix == output ? "\(output): exists and is not a folder (give -o a folder, new or made by rnnlab)"
+                                          : "\(output): cannot create the output folder (\(prefix) is a file, not a folder)")
+                }
+            }
             do {
                 try FileManager.default.createDirectory(at: outputURL, withIntermediateDirectories: true)
             } catch {

@@ -282,8 +282,7 @@ extension Actions {
         if let s = o["sequences"] { throw s.error("give sequences or file, not both") }
         let (path, text) = try f.lessonFileText(in: lessonDirectory, allowed: allowed)
         do throws(LessonError) {
-            let node: Node?
-            do { node = try Yams.compose(yaml: text) } catch { throw Lesson.yamlError(error, file: path, baseLine: 1, source: text) }
+            let node = try Lesson.composeYAML(text, file: path, baseLine: 1)
             guard let node else { throw LessonError(file: path, line: 1, message: "is empty") }
             var sequences = Field(node: node, path: "sequences", baseLine: 1, file: path)
             if case .mapping = node {

@@ -21,6 +21,9 @@ extension Actions {
         let claims = try field.listOrSingle()
         guard !claims.isEmpty else { throw field.error("needs at least one claim, such as \"lstm.test.accuracy > 0.9\"") }
         for item in claims {
+            guard item.isScalar else {
+                throw item.error("each claim is one line of text, such as \"lstm.test.accuracy > 0.9\"; give a list of claims, not a mapping or nested list (a claim with ': ' in it needs quotes)")
+            }
             let text = try item.string()
             let result: ClaimResult
             do {
