@@ -20,11 +20,16 @@ import Reports
 /// long recording (an LSTM of 128 units over 1000 steps: the first unit's, and 1.3 MB in all).
 enum StepThrough {
     static let maxUnits = 32
+    static let maxSteps = 10_000
     static let equationBudget = 1 << 15
 
     static func output(_ trace: Trace, state: LessonState, o: Options) throws(LessonError) -> Output {
         let r = trace.record.layers[0][0]
         let T = r.steps, H = r.hiddenSize
+        guard T <= maxSteps else {
+            // About 1.2 KB a step for 32 units: 10,000 steps make a 12 MB page.
+            throw o.error("step_through: a step-through shows at most \(NumberFormat.grouped(maxSteps)) steps (this sequence has \(NumberFormat.grouped(T)); its page would be about \(NumberFormat.short(Double(T) * 1.2e-3)) MB): step over a shorter sequence")
+        }
         var units = Array(0..<min(H, maxUnits))
         if let f = o["unit"] {
             var picked: [Int] = []

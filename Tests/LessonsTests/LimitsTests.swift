@@ -21,13 +21,45 @@ struct LimitsTests {
         #expect(e?.contains("--max-memory 96G") == true)
     }
 
+    @Test func tinyModelsAreEstimatedByTheirStepsAndSequences() throws {
+        // 11 weights: arithmetic alone is 1.3e12 operations, but 10¹⁰ sequences take hours.
+        let e = try error("""
+            model: {cell: rnn, input_size: 1, hidden_size: 2, output_size: 1}
+            data: {task: sum, count: 100000, length: 2}
+            train: {epochs: 100000}
+            """)
+        #expect(e?.hasPrefix("lesson.md:8: train: training 11 weights for 100,000 epochs over 100,000 sequences (200,000 steps) is about 2.313e+14 operations") == true, "\(e ?? "")")
+    }
+
+    @Test func stepsSweepsAndStepThroughsHaveSizeLimits() throws {
+        let step = try error("""
+            model: {cell: rnn, input_size: 1, hidden_size: 2, output_size: 1}
+            data: {task: sum, count: 1, length: 20001}
+            step: {}
+            """)
+        #expect(step?.hasPrefix("lesson.md:8: step: a step records every gate and gradient at every step, for at most 20,000 steps; this sequence has 20,001") == true, "\(step ?? "")")
+        let page = try error("""
+            model: {cell: rnn, input_size: 1, hidden_size: 2, output_size: 1}
+            data: {task: sum, count: 1, length: 10001}
+            step: {}
+            show: step_through
+            """)
+        #expect(page?.hasPrefix("lesson.md:9: show: step_through: a step-through shows at most 10,000 steps (this sequence has 10,001") == true, "\(page ?? "")")
+        let sweep = try error("""
+            model: {cell: rnn, input_size: 1, hidden_size: 2, output_size: 1}
+            data: {task: sum, count: 1, length: 5}
+            sweep: {parameter: length, values: [\((1...1001).map(String.init).joined(separator: ", "))]}
+            """)
+        #expect(sweep?.hasPrefix("lesson.md:8: sweep.values: a sweep takes at most 1,000 values") == true, "\(sweep ?? "")")
+    }
+
     @Test func trainingTooLongIsRefusedUpFront() throws {
         let e = try error("""
             model: {cell: rnn, input_size: 1, hidden_size: 64, output_size: 1}
             data: {task: last_value, count: 1000, length: 200}
             train: {epochs: 100000}
             """)
-        #expect(e?.hasPrefix("lesson.md:8: train: training 4,289 weights for 100000 epochs over 200,000 steps is about 5.147e+14 floating-point operations, over the limit of 2.000e+13") == true, "\(e ?? "")")
+        #expect(e?.hasPrefix("lesson.md:8: train: training 4,289 weights for 100,000 epochs over 1,000 sequences (200,000 steps) is about 5.467e+14 operations, over the limit of 2.000e+13") == true, "\(e ?? "")")
         #expect(e?.contains("--max-work") == true)
         // The same cell under a lower limit of work, and a step over a long sequence.
         let small = LessonLimits(memory: 1e9, work: 1e6)

@@ -83,7 +83,7 @@ extension Actions {
             }
         }
         let steps = Budget.totalSteps(data)
-        let work = runs.reduce(0.0) { $0 + Double($1.config.epochs) * Budget.passWork($1.network, steps: steps) }
+        let work = runs.reduce(0.0) { $0 + Double($1.config.epochs) * Budget.passWork($1.network, steps: steps, sequences: data.count) }
         try state.checkWork(work, "comparing \(runs.count) runs (variants × seeds) over \(NumberFormat.grouped(steps)) steps", at: o.field)
         let memory = runs.reduce(0.0) { max($0, Budget.modelBytes($1.network) + Budget.recordBytes($1.network, steps: Budget.longest(data))) }
         try state.checkMemory(2 * memory + runs.reduce(0.0) { $0 + Double($1.network.parameterCount) * 8 },

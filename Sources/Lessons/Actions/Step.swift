@@ -4,12 +4,18 @@ import Reports
 
 /// `step`: one sequence forward and backward, everything recorded.
 extension Actions {
+    /// The longest sequence one `step` records (its step-through shows at most 10,000).
+    static let maximumStepLength = 20_000
+
     static func step(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         let o = try field.mapping(allowed: ["model", "data", "index", "truncation"])
         let model = try state.model(o["model"], options: o)
         let data = try state.dataset(o["data"], options: o, for: model)
         if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
         let index = try o["index"]?.int(min: 0, max: data.count - 1) ?? 0
+        guard data.steps(of: index) <= maximumStepLength else {
+            throw o.error("a step records every gate and gradient at every step, for at most \(NumberFormat.grouped(maximumStepLength)) steps; this sequence has \(NumberFormat.grouped(data.steps(of: index))) (use a shorter one, or a sweep over length for gradient norms of longer ones)")
+        }
         try checkStep(model.network, steps: data.steps(of: index), state: state, at: o.field)
         let trace = Trace(model: Model(network: model.network, parameters: model.parameters),
                           sample: data.sample(index, for: model.network), truncation: try o["truncation"]?.int(min: 1))

@@ -6,6 +6,7 @@ import Reports
 extension Actions {
     /// The longest sequence a length sweep makes (as the longest a `data` cell makes).
     static let maximumSweepLength = 100_000
+    static let maximumSweepValues = 1_000
 
     static func sweep(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         let o = try field.mapping(allowed: ["name", "model", "data", "parameter", "values", "index", "train"])
@@ -15,6 +16,9 @@ extension Actions {
         let parameter = try o.required("parameter").choice(["spectral_radius", "length"])
         let values = try o.required("values").doubles()
         guard !values.isEmpty else { throw o.error("values needs at least one value") }
+        guard values.count <= maximumSweepValues else {
+            throw try o.required("values").error("a sweep takes at most \(NumberFormat.grouped(maximumSweepValues)) values (its chart draws one point or curve each), not \(NumberFormat.grouped(values.count))")
+        }
         let index = try o["index"]?.int(min: 0, max: data.count - 1) ?? 0
         var result = SweepResult(parameter: parameter, values: values, jacobianNorms: [], gradientNorms: [])
         result.cell = model.network.spec.cell
@@ -35,7 +39,7 @@ extension Actions {
         for v in values {
             let T = parameter == "length" ? Int(v) : Budget.longest(data)
             let count = config == nil ? 1 : data.count
-            work += Double(config?.epochs ?? 1) * Budget.passWork(model.network, steps: T * count) + Budget.passWork(model.network, steps: T)
+            work += Double(config?.epochs ?? 1) * Budget.passWork(model.network, steps: T * count, sequences: count) + Budget.passWork(model.network, steps: T)
             memory = max(memory, Budget.recordBytes(model.network, steps: T) * 2 + Double(count * T * (data.inputSize + data.outputSize)) * 8)
         }
         try state.checkWork(work, "this sweep", at: o.field)

@@ -39,8 +39,8 @@ extension Actions {
         if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
         let config = try trainingConfig(o, seed: state.seed(for: "train:" + model.name))
         let steps = Budget.totalSteps(data)
-        try state.checkWork(Double(config.epochs) * Budget.passWork(model.network, steps: steps),
-                            "training \(NumberFormat.grouped(model.network.parameterCount)) weights for \(config.epochs) epochs over \(NumberFormat.grouped(steps)) steps", at: o.field)
+        try state.checkWork(Double(config.epochs) * Budget.passWork(model.network, steps: steps, sequences: data.count),
+                            "training \(NumberFormat.grouped(model.network.parameterCount)) weights for \(NumberFormat.grouped(config.epochs)) epochs over \(NumberFormat.grouped(data.count)) sequences (\(NumberFormat.grouped(steps)) steps)", at: o.field)
         try state.checkMemory(Budget.modelBytes(model.network) + 2 * Budget.recordBytes(model.network, steps: Budget.longest(data)),
                               "training \(model.name)", at: o.field)
         let epochs = config.epochs
