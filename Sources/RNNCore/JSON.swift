@@ -124,10 +124,10 @@ public struct JSONReader {
             guard position < bytes.count else { throw failure("unexpected end of file inside an object (truncated JSON?)") }
             guard bytes[position] == UInt8(ascii: "\"") else { throw failure("expected a quoted key") }
             let key = try string()
-            if !seen.insert(key).inserted { throw failure("duplicate key \"\(key)\"") }
+            if !seen.insert(key).inserted { throw failure("duplicate key \"\(InputError.excerpt(key))\"") }
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                throw failure(position < bytes.count ? "expected ':' after key \"\(key)\"" : "unexpected end of file (truncated JSON?)")
+                throw failure(position < bytes.count ? "expected ':' after key \"\(InputError.excerpt(key))\"" : "unexpected end of file (truncated JSON?)")
             }
             position += 1
             skipWhitespace()

@@ -26,7 +26,7 @@ public enum TraceFiles {
 
         let cellText = try obj.required("cell").string()
         guard let cell = CellKind(rawValue: cellText.value) else {
-            throw obj.error("cell", line: cellText.line, "is \"\(cellText.value)\"; expected one of rnn, lstm, gru")
+            throw obj.error("cell", line: cellText.line, "is \"\(InputError.excerpt(cellText.value))\"; expected one of rnn, lstm, gru")
         }
         let inputSize = try obj.required("input_size").positiveInteger()
         let hiddenSize = try obj.required("hidden_size").positiveInteger()
@@ -40,7 +40,7 @@ public enum TraceFiles {
             guard cell == .rnn else { throw node.error("applies to cell rnn only, not \(cell.rawValue)") }
             let text = try node.string()
             guard let a = Activation(rawValue: text.value) else {
-                throw node.error("is \"\(text.value)\"; expected one of tanh, relu, linear")
+                throw node.error("is \"\(InputError.excerpt(text.value))\"; expected one of tanh, relu, linear")
             }
             activation = a
         }
@@ -49,7 +49,7 @@ public enum TraceFiles {
             guard cell == .gru else { throw node.error("applies to cell gru only, not \(cell.rawValue)") }
             let text = try node.string()
             guard let v = GRUVariant(rawValue: text.value) else {
-                throw node.error("is \"\(text.value)\"; expected lecture or reset_after")
+                throw node.error("is \"\(InputError.excerpt(text.value))\"; expected lecture or reset_after")
             }
             variant = v
         }
@@ -117,7 +117,7 @@ public enum TraceFiles {
         let lossNode = try obj.required("loss")
         let lossText = try lossNode.string()
         guard let loss = LossKind(rawValue: lossText.value) else {
-            throw lossNode.error("is \"\(lossText.value)\"; expected one of mse_last, mse_all, xent_last, xent_all")
+            throw lossNode.error("is \"\(InputError.excerpt(lossText.value))\"; expected one of mse_last, mse_all, xent_last, xent_all")
         }
         let targetsNode = try obj.required("targets")
         let Y = spec.outputSize
