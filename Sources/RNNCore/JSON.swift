@@ -39,7 +39,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable {
     public var message: String
 }
 
-/// Parses UTF-8 JSON text into located values.
+/// Parses UTF-8 JSON text into located values. A leading UTF-8 byte order mark is ignored, as
+/// RFC 8259 §8.1 allows (editors on Windows write one); UTF-16 and UTF-32 are recognised and
+/// refused by name rather than reported as a stray character.
 public struct JSONReader {
     private let bytes: [UInt8]
     private var position = 0
@@ -47,7 +49,11 @@ public struct JSONReader {
     private var depth = 0
 
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONNode {
+        if let encoding = otherEncoding(bytes) {
+            throw JSONSyntaxError(line: 1, message: "the file is \(encoding) text, not UTF-8 (save it as UTF-8)")
+        }
         var reader = JSONReader(bytes: bytes)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.position = 3 }
         reader.skipWhitespace()
         let node = try reader.value()
         reader.skipWhitespace()
@@ -58,6 +64,39 @@ public struct JSONReader {
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
+
+    /// UTF-16 or UTF-32, told by a byte order mark or, without one, by the NUL bytes around the
+    /// first character: a JSON text starts with an ASCII character (RFC 4627 §3), and UTF-8
+    /// JSON never holds a NUL byte.
+    static func otherEncoding(_ b: [UInt8]) -> String? {
+        if b.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { return "UTF-32 (big-endian)" }
+        if b.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return "UTF-32 (little-endian)" }
+        if b.starts(with: [0xFE, 0xFF]) { return "UTF-16 (big-endian)" }
+        if b.starts(with: [0xFF, 0xFE]) { return "UTF-16 (little-endian)" }
+        let ascii: (UInt8) -> Bool = { $0 != 0 && $0 < 0x80 }
+        if b.count >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && ascii(b[3]) { return "UTF-32 (big-endian)" }
+        if b.count >= 4 && ascii(b[0]) && b[1] == 0 && b[2] == 0 && b[3] == 0 { return "UTF-32 (little-endian)" }
+        if b.count >= 2 && b[0] == 0 && ascii(b[1]) { return "UTF-16 (big-endian)" }
+        if b.count >= 2 && ascii(b[0]) && b[1] == 0 { return "UTF-16 (little-endian)" }
+        return nil
+    }
+
+    /// The character at `position` as a message can show it: a printable character as itself, a
+    /// control character as `\u{1b}`, a byte that is not UTF-8 as `\x89`, so that stderr stays
+    /// UTF-8 whatever the file holds.
+    private var shownCharacter: String {
+        var iterator = bytes[position...].makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        guard case .valid(let encoded) = parser.parseScalar(from: &iterator) else {
+            let b = bytes[position]
+            return "byte \\x\(b < 16 ? "0" : "")\(String(b, radix: 16, uppercase: true)) (not UTF-8 text)"
+        }
+        let scalar = Unicode.UTF8.decode(encoded)
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            return "control character \\u{\(String(scalar.value, radix: 16))}"
+        }
+        return "character '\(Character(scalar))'"
+    }
 
     private func failure(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(line: line, message: message)
@@ -91,7 +130,7 @@ public struct JSONReader {
             if c == UInt8(ascii: "N") || c == UInt8(ascii: "I") {
                 throw failure("NaN and Infinity are not JSON numbers; every number must be finite")
             }
-            throw failure("unexpected character '\(Character(Unicode.Scalar(c)))'")
+            throw failure("unexpected \(shownCharacter)")
         }
     }
 

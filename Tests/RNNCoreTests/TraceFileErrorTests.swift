@@ -52,6 +52,18 @@ struct TraceFileErrorTests {
         #expect(bad.isEmpty, "control characters \(bad.map(\.value)) in \(line)", sourceLocation: sourceLocation)
     }
 
+    // trace-garbage
+    @Test func bytesThatAreNotTextAreShownEscaped() throws {
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00]
+        let line = try #require(modelError(png))
+        #expect(line == #"model.json:1: malformed JSON: unexpected byte \x89 (not UTF-8 text)"#)
+        let control = try #require(modelError([0x1B] + Array("[31m".utf8)))
+        #expect(control == #"model.json:1: malformed JSON: unexpected control character \u{1b}"#)
+        // A printable character, even beyond ASCII, is shown as itself (not as its first byte).
+        let curly = try #require(modelError(Array("{\"cell\": “rnn”}".utf8)))
+        #expect(curly == "model.json:1: malformed JSON: unexpected character '“'")
+    }
+
     @Test func controlCharactersAndLongKeysFromStringsStayPrintable() throws {
         let escaped = try #require(modelError(Array(#"{"cell": "\u001b[2J\u202e\nx"}"#.utf8)))
         #expect(escaped == #"model.json:1: cell is "\u{1b}[2J\u{202e} x"; expected one of rnn, lstm, gru"#)
@@ -61,5 +73,31 @@ struct TraceFileErrorTests {
         expectPrintable(long)
         let unknown = try #require(modelError(Array("{\"\(key)\": 1}".utf8)))
         expectPrintable(unknown)
+    }
+
+    // trace-bom-ok
+    @Test func utf8ByteOrderMarkIsIgnored() throws {
+        let withMark = try TraceFiles.model([0xEF, 0xBB, 0xBF] + Array(Self.modelText().utf8), name: "model.json")
+        #expect(withMark.parameters == (try Self.model()).parameters)
+        // Only at the start: a mark anywhere else is a stray character.
+        let inside = try #require(modelError(Array(" \u{FEFF}{}".utf8)))
+        #expect(inside == #"model.json:1: malformed JSON: unexpected character '\u{feff}'"#)
+    }
+
+    // trace-utf16
+    @Test func utf16AndUtf32AreNamed() throws {
+        let text = #"{"x": [[0.5, 0.5]], "loss": "mse_last", "targets": [0]}"#
+        let littleWithMark: [UInt8] = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let bigWithout: [UInt8] = text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        let utf32: [UInt8] = [0xFF, 0xFE, 0, 0] + text.unicodeScalars.flatMap { [UInt8($0.value & 0xFF), 0, 0, 0] }
+        let m = try Self.model()
+        for (bytes, name) in [(littleWithMark, "UTF-16 (little-endian)"), (bigWithout, "UTF-16 (big-endian)"), (utf32, "UTF-32 (little-endian)")] {
+            do {
+                _ = try TraceFiles.sample(bytes, name: "sequence.json", model: m)
+                Issue.record("\(name) accepted")
+            } catch {
+                #expect(error.description == "sequence.json:1: malformed JSON: the file is \(name) text, not UTF-8 (save it as UTF-8)")
+            }
+        }
     }
 }
