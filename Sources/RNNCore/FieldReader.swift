@@ -52,27 +52,36 @@ struct FieldReader {
         return b
     }
 
-    /// A bare integer: `3`, not `3.0`, `3e0` or `[3]`.
-    func bareInteger() throws(InputError) -> Int {
-        guard case .number(let v, let text) = node.value else {
+    /// A bare integer (`3`, not `3.0`, `3e0` or `[3]`), read from its text so that it is exact
+    /// beyond 2^53; `value` is nil for one beyond Int (2^63 is an integer out of range, not a
+    /// non-integer), and `text` is what messages quote.
+    private func bareInteger() throws(InputError) -> (value: Int?, text: String) {
+        guard case .number(_, let text) = node.value else {
             throw error("must be a bare integer, not \(kindName)")
         }
-        guard !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }),
-            let i = Int(exactly: v), abs(v) < 9e15
-        else { throw error("must be a bare integer (like 3), not \(text)") }
-        return i
+        guard !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) else {
+            throw error("must be a bare integer (like 3), not \(InputError.excerpt(text))")
+        }
+        // The reader has checked the syntax (-?digits), so Int fails on the range alone.
+        return (Int(text), text)
     }
 
-    func positiveInteger() throws(InputError) -> Int {
-        let i = try bareInteger()
+    /// A size or count: a bare integer from 1 to `limit`.
+    func positiveInteger(atMost limit: Int = Int.max) throws(InputError) -> Int {
+        let (value, text) = try bareInteger()
+        guard let i = value, i <= limit else {
+            if text.hasPrefix("-") { throw error("must be a positive integer, not \(InputError.excerpt(text))") }
+            throw error("is \(InputError.excerpt(text)); rnnlab accepts at most \(limit)")
+        }
         guard i > 0 else { throw error("must be a positive integer, not \(i)") }
         return i
     }
 
     func integer(below limit: Int, what: String, limitName: String) throws(InputError) -> Int {
-        let i = try bareInteger()
-        guard i >= 0 && i < limit else {
-            throw error("is \(what) \(i), out of range: must be 0 … \(limit - 1) (\(limitName) is \(limit))")
+        let (value, text) = try bareInteger()
+        guard let i = value, i >= 0 && i < limit else {
+            let range = limit == 1 ? "must be 0" : "must be 0 … \(limit - 1)"
+            throw error("is \(what) \(InputError.excerpt(text)), out of range: \(range) (\(limitName) is \(limit))")
         }
         return i
     }
@@ -91,48 +100,59 @@ struct FieldReader {
 
     /// An array of exactly `count` numbers.
     func vector(count: Int, label: String) throws(InputError) -> [Double] {
+        try checkVector(count: count, label: label)
         var out = [Double](repeating: 0, count: count)
-        try readVector(count: count, label: label, into: &out, at: 0)
+        try readVector(into: &out, at: 0)
         return out
     }
 
-    private func readVector(count: Int, label: String, into out: inout [Double], at offset: Int) throws(InputError) {
+    /// Throws unless this is an array of `count` entries.
+    private func checkVector(count: Int, label: String) throws(InputError) {
         guard case .array(let items) = node.value else {
             throw error("must be an array of \(count) numbers, not \(kindName)")
         }
         guard items.count == count else {
             throw error("has \(items.count) entries, \(label) is \(count)")
         }
+    }
+
+    /// Stores the entries of an array `checkVector` has passed, each a finite number.
+    private func readVector(into out: inout [Double], at offset: Int) throws(InputError) {
+        guard case .array(let items) = node.value else { return }
         for (k, item) in items.enumerated() {
-            guard case .number(let v, _) = item.value else {
+            guard case .number(let v, let text) = item.value else {
                 throw element(item, index: k).error("must be a number, not \(element(item, index: k).kindName)")
+            }
+            guard v.isFinite else {
+                throw element(item, index: k).error("is \(InputError.excerpt(text)), too large for a double (beyond ±1.8e308): every number must be finite")
             }
             out[offset + k] = v
         }
     }
 
     /// An array of rows of `cols` numbers each; returns the flat values and the row count.
+    /// Every row's length is checked before the values are allocated, so that a file of empty
+    /// rows cannot ask for rows × cols doubles it does not hold.
     func matrix(cols: Int, colsLabel: String) throws(InputError) -> ([Double], Int) {
         guard case .array(let rows) = node.value else {
             throw error("must be an array of rows, not \(kindName)")
         }
+        for (r, row) in rows.enumerated() {
+            try element(row, index: r).checkVector(count: cols, label: colsLabel)
+        }
         var out = [Double](repeating: 0, count: rows.count * cols)
         for (r, row) in rows.enumerated() {
-            try element(row, index: r).readVector(count: cols, label: colsLabel, into: &out, at: r * cols)
+            try element(row, index: r).readVector(into: &out, at: r * cols)
         }
         return (out, rows.count)
     }
 
-    /// A weight of the exact shape `slot` gives, stored into the flat parameter vector.
-    func readTensor(_ slot: TensorSlot, labels: (rows: String, cols: String), into out: inout [Double]) throws(InputError) {
+    /// Throws unless this weight has the exact shape `slot` gives. Checked for every weight
+    /// before the parameters are allocated, so that a model the file does not hold (hidden_size
+    /// 100000 with a 3 × 3 W_hh) is refused rather than allocating what its sizes claim.
+    func checkTensor(_ slot: TensorSlot, labels: (rows: String, cols: String)) throws(InputError) {
         if slot.isVector {
-            guard case .array(let items) = node.value else {
-                throw error("must be an array of \(slot.rows) numbers, not \(kindName)")
-            }
-            guard items.count == slot.rows else {
-                throw error("has \(items.count) entries, \(labels.rows) is \(slot.rows)")
-            }
-            try readVector(count: slot.rows, label: labels.rows, into: &out, at: slot.offset)
+            try checkVector(count: slot.rows, label: labels.rows)
             return
         }
         guard case .array(let rows) = node.value else {
@@ -149,7 +169,18 @@ struct FieldReader {
             guard items.count == slot.cols else {
                 throw rowReader.error("has \(items.count) columns, \(labels.cols) is \(slot.cols)")
             }
-            try rowReader.readVector(count: slot.cols, label: labels.cols, into: &out, at: slot.offset + r * slot.cols)
+        }
+    }
+
+    /// A weight `checkTensor` has passed, stored into the flat parameter vector.
+    func readTensor(_ slot: TensorSlot, into out: inout [Double]) throws(InputError) {
+        guard case .array(let rows) = node.value else { return }
+        if slot.isVector {
+            try readVector(into: &out, at: slot.offset)
+            return
+        }
+        for (r, row) in rows.enumerated() {
+            try element(row, index: r).readVector(into: &out, at: slot.offset + r * slot.cols)
         }
     }
 }

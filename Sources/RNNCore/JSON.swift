@@ -7,7 +7,9 @@
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
-    /// The number and its source text (to tell `3` from `3.0`).
+    /// The number rounded to a double, and its source text (to tell `3` from `3.0`, and to read
+    /// integers beyond a double's precision exactly). Beyond the double range (`1e400`) the
+    /// double is ±infinity: the field reader, which knows the field's name, rejects it.
     case number(Double, text: String)
     case string(String)
     case array([JSONNode])
@@ -298,8 +300,7 @@ public struct JSONReader {
             if digits(&position, bytes) == 0 { throw failure("invalid number (no digits in exponent)") }
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard let v = Double(text) else { throw failure("invalid number \(text)") }
-        if !v.isFinite { throw failure("number \(text) is too large for a double") }
+        guard let v = Double(text) else { throw failure("invalid number \(InputError.excerpt(text))") }
         return .number(v, text: text)
     }
 }

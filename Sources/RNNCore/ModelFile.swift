@@ -18,6 +18,9 @@ public enum TraceFiles {
         "weights", "num_layers", "bidirectional", "vocab_size",
     ]
     static let sequenceKeys: Set<String> = ["x", "tokens", "h0", "c0", "loss", "targets", "truncation"]
+    /// The largest input_size, hidden_size and output_size; num_layers and vocab_size as a
+    /// lesson's `layers` and `embedding.vocab` allow at most 16 and 1,000,000.
+    static let maxSize = 100_000, maxLayers = 1_000, maxVocabulary = 1_000_000
 
     /// Parses a model file's bytes. `name` is how errors refer to the file.
     public static func model(_ bytes: [UInt8], name: String) throws(InputError) -> Model {
@@ -28,12 +31,14 @@ public enum TraceFiles {
         guard let cell = CellKind(rawValue: cellText.value) else {
             throw obj.error("cell", line: cellText.line, "is \"\(InputError.excerpt(cellText.value))\"; expected one of rnn, lstm, gru")
         }
-        let inputSize = try obj.required("input_size").positiveInteger()
-        let hiddenSize = try obj.required("hidden_size").positiveInteger()
-        let outputSize = try obj.required("output_size").positiveInteger()
-        let layers = try obj.optional("num_layers")?.positiveInteger() ?? 1
+        // Limits before anything is sized by them (num_layers Int.max must not allocate); the
+        // weights' shapes are checked before the parameters are allocated, below.
+        let inputSize = try obj.required("input_size").positiveInteger(atMost: maxSize)
+        let hiddenSize = try obj.required("hidden_size").positiveInteger(atMost: maxSize)
+        let outputSize = try obj.required("output_size").positiveInteger(atMost: maxSize)
+        let layers = try obj.optional("num_layers")?.positiveInteger(atMost: maxLayers) ?? 1
         let bidirectional = try obj.optional("bidirectional")?.bool() ?? false
-        let vocab = try obj.optional("vocab_size")?.positiveInteger()
+        let vocab = try obj.optional("vocab_size")?.positiveInteger(atMost: maxVocabulary)
 
         var activation = Activation.tanh
         if let node = obj.optional("activation") {
@@ -58,26 +63,28 @@ public enum TraceFiles {
             guard cell == .lstm else { throw node.error("applies to cell lstm only, not \(cell.rawValue)") }
             peephole = try node.bool()
         }
-        for (key, limit) in [("input_size", inputSize), ("hidden_size", hiddenSize), ("output_size", outputSize)]
-        where limit > 100_000 {
-            throw obj.error(key, line: nil, "is \(limit); rnnlab accepts at most 100000")
-        }
         let spec = NetworkSpec(
             cell: cell, inputSize: inputSize, hiddenSizes: Array(repeating: hiddenSize, count: layers),
             outputSize: outputSize, activation: activation, gruVariant: variant, peephole: peephole,
             bidirectional: bidirectional, vocabularySize: vocab)
         let network = Network(spec)
         let weights = try obj.required("weights").object(allowed: nil)
-        var parameters = [Double](repeating: 0, count: network.layout.count)
         let expected = Set(network.layout.slots.map(\.name))
         for (key, node) in weights.members where !expected.contains(key) {
             throw node.error("is not a weight of this model (\(describe(spec)) has \(network.layout.slots.map(\.name).joined(separator: ", ")))")
         }
+        var given: [(TensorSlot, FieldReader)] = []
         for slot in network.layout.slots {
             guard let node = weights.optional(slot.name) else {
                 throw weights.error(slot.name, line: nil, "is missing")
             }
-            try node.readTensor(slot, labels: sizeLabels(slot, spec: spec), into: &parameters)
+            try node.checkTensor(slot, labels: sizeLabels(slot, spec: spec))
+            given.append((slot, node))
+        }
+        // Every weight has its shape, so the file holds all these numbers: allocating is safe.
+        var parameters = [Double](repeating: 0, count: network.layout.count)
+        for (slot, node) in given {
+            try node.readTensor(slot, into: &parameters)
         }
         return Model(network: network, parameters: parameters)
     }

@@ -52,6 +52,74 @@ struct TraceFileErrorTests {
         #expect(bad.isEmpty, "control characters \(bad.map(\.value)) in \(line)", sourceLocation: sourceLocation)
     }
 
+    // trace-giant-number
+    @Test func numberBeyondTheDoubleRangeNamesItsField() throws {
+        let line = try #require(modelError(Array(Self.modelText(bias: "[0.0, 1e400]").utf8)))
+        #expect(line.hasPrefix("model.json:8: weights.b_h[1] is 1e400, too large for a double"), "\(line)")
+        let negative = try #require(sequenceError(#"{"x": [[0.5, -1e400]], "loss": "mse_last", "targets": [0]}"#, model: try Self.model()))
+        #expect(negative.hasPrefix("sequence.json:1: x[0][1] is -1e400, too large for a double"), "\(negative)")
+        // Below the range a number rounds to zero, as any double parser rounds it.
+        let tiny = try TraceFiles.model(Array(Self.modelText(bias: "[0.0, 1e-400]").utf8), name: "model.json")
+        #expect(tiny.parameters == (try Self.model()).parameters)
+    }
+
+    // trace-million-digits
+    @Test func millionDigitNumberIsNamedNotEchoed() throws {
+        let digits = "1" + String(repeating: "0", count: 999_999)
+        let text = "{\n  \"x\": [\n    [0.1, 0.2],\n    [\(digits), 0.5]\n  ],\n  \"loss\": \"mse_last\",\n  \"targets\": [0.5]\n}\n"
+        let line = try #require(sequenceError(text, model: try Self.model()))
+        #expect(line.hasPrefix("sequence.json:4: x[1][0] is 1000"), "\(line.prefix(120))")
+        #expect(line.contains("(1,000,000 characters)"))
+        expectPrintable(line)
+    }
+
+    // trace-class-huge, trace-class-intmax
+    @Test func classIndexBeyondIntIsOutOfRangeNotANonInteger() throws {
+        let m = try Self.model()
+        for target in ["9223372036854775808", "9223372036854775807", "9007199254740993", "-99999999999999999999"] {
+            let line = try #require(sequenceError(#"{"x": [[0.5, 0.5]], "loss": "xent_last", "targets": \#(target)}"#, model: m))
+            #expect(line == "sequence.json:1: targets is class index \(target), out of range: must be 0 (output_size is 1)")
+        }
+        let all = try #require(sequenceError(#"{"x": [[0.5, 0.5]], "loss": "xent_all", "targets": [9223372036854775808]}"#, model: m))
+        #expect(all.hasPrefix("sequence.json:1: targets[0] is class index 9223372036854775808, out of range"), "\(all)")
+        // Still not an integer: a real, whatever its size.
+        let real = try #require(sequenceError(#"{"x": [[0.5, 0.5]], "loss": "xent_last", "targets": 1e400}"#, model: m))
+        #expect(real.hasSuffix("targets must be a bare integer (like 3), not 1e400"), "\(real)")
+    }
+
+    @Test func integersAreReadExactlyBeyondTwoToThe53() throws {
+        // Once refused as "not a bare integer": truncation only needs to be a positive Int.
+        let text = #"{"x": [[0.5, 0.5]], "loss": "mse_last", "targets": [0], "truncation": 9000000000000000001}"#
+        let read = try TraceFiles.sample(Array(text.utf8), name: "sequence.json", model: try Self.model())
+        #expect(read.truncation == 9_000_000_000_000_000_001)
+    }
+
+    /// Sizes that are integers now reach their limits instead of the integer check: none may
+    /// size an allocation before the file is known to hold it.
+    @Test func hugeCountsAreRefusedBeforeAnyAllocation() throws {
+        let layers = try #require(modelError(Array(Self.modelText(extra: "\n  \"num_layers\": 9223372036854775807,").utf8)))
+        #expect(layers == "model.json:6: num_layers is 9223372036854775807; rnnlab accepts at most 1000")
+        let beyond = try #require(modelError(Array(Self.modelText(extra: "\n  \"vocab_size\": 99999999999999999999,").utf8)))
+        #expect(beyond == "model.json:6: vocab_size is 99999999999999999999; rnnlab accepts at most 1000000")
+        // 100000 units would be 80 GB of W_hh: the 2 × 2 matrix in the file is the error.
+        let line = try #require(modelError(Array(Self.modelText(hidden: 100_000).utf8)))
+        #expect(line == "model.json:7: weights.W_xh has 2 rows, hidden_size is 100000")
+    }
+
+    @Test func emptyRowsCannotAskForRowsTimesColumns() throws {
+        let X = 100_000
+        let wide = """
+            {"cell": "rnn", "input_size": \(X), "hidden_size": 1, "output_size": 1, "weights": {
+              "W_xh": [[\(Array(repeating: "0", count: X).joined(separator: ","))]],
+              "W_hh": [[0]], "b_h": [0], "W_hy": [[0]], "b_y": [0]}}
+            """
+        let m = try TraceFiles.model(Array(wide.utf8), name: "model.json")
+        // A million empty rows would be 10^11 doubles if allocated before the rows are checked.
+        let rows = Array(repeating: "[]", count: 1_000_000).joined(separator: ",")
+        let line = try #require(sequenceError(#"{"x": [\#(rows)], "loss": "mse_last", "targets": [0]}"#, model: m))
+        #expect(line == "sequence.json:1: x[0] has 0 entries, input_size is 100000")
+    }
+
     // trace-garbage
     @Test func bytesThatAreNotTextAreShownEscaped() throws {
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00]
