@@ -27,6 +27,7 @@ BACKTRACE = ("Fatal error", "Swift runtime failure", "Stack dump", "Current stac
 MAX_LINE = 300
 DEFAULT_TIMEOUT = 20
 SENTINEL = "precious: rnnlab must never write here\n"
+PRIVATE = "a student's private file: 7f3c9a grade B+"
 
 
 def rnnlab_binary():
@@ -56,7 +57,7 @@ def make_world(tmp, case):
     outside.mkdir()
     (outside / "model.json").write_text(json.dumps(OUTSIDE_MODEL, indent=2))
     (outside / "prices.csv").write_text("day,close\n" + "".join(f"{k},{100 + k}\n" for k in range(1, 30)))
-    (outside / "secret.txt").write_text("a student's private file\n")
+    (outside / "secret.txt").write_text(PRIVATE + "\n")
     folder = tmp / "case"
     shutil.copytree(HERE / "cases" / case["id"], folder, symlinks=True)
     keep = folder / ".keep"
@@ -275,6 +276,14 @@ def run_case(case, tmp, rnnlab):
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and not p.is_symlink())
         if size > case["max_output_mb"] << 20:
             problems.append(f"wrote {size / (1 << 20):.0f} MiB of report (limit {case['max_output_mb']} MiB)")
+    # Nothing of the private file outside the case folder reaches the output, stdout or stderr.
+    secret = PRIVATE.encode()
+    if secret in stdout or secret in stderr:
+        problems.append("the private file outside the lesson was echoed to stdout or stderr")
+    if out and out.is_dir() and not out.is_symlink():
+        leaked = [str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.is_symlink() and secret in p.read_bytes()]
+        if leaked:
+            problems.append("the private file outside the lesson reached the report: " + ", ".join(leaked[:3]))
     for path, needle in case.get("contains") or []:
         p = folder / path
         if rc == 0 and (not p.is_file() or needle not in p.read_text(encoding="utf-8", errors="replace")):

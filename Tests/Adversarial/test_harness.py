@@ -49,3 +49,15 @@ def test_writes_outside_and_leftovers_are_found(tmp_path):
 def test_every_case_folder_is_listed():
     folders = {p.name for p in pathlib.Path(harness.HERE, "cases").iterdir()}
     assert folders == {c["id"] for c in harness.load_cases()}
+
+
+def test_a_leak_of_the_private_file_is_found(tmp_path):
+    # A stand-in for rnnlab that copies the private file outside the lesson into its report.
+    fake = tmp_path / "fake-rnnlab"
+    fake.write_text('#!/bin/sh\nmkdir -p out/lesson && cat ../outside/secret.txt > out/lesson/report.md\n')
+    fake.chmod(0o755)
+    world = tmp_path / "world"
+    world.mkdir()
+    case = {"id": "path-secret-dotdot", "exit": 0}
+    found, _ = harness.run_case(case, world, str(fake))
+    assert any("private file" in p for p in found), found
