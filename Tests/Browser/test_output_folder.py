@@ -85,6 +85,26 @@ def test_a_killed_run_leaves_one_whole_report(tmp_path, rnnlab):
     assert leftovers == []
 
 
+def test_ctrl_c_during_long_training_stops_at_once_and_keeps_the_report(tmp_path, rnnlab):
+    """Long work shows its progress and can be interrupted: Ctrl-C (SIGINT) during a training of
+    minutes ends the run within a second, and the previous report is still whole."""
+    lesson = tmp_path / "lesson.md"
+    out = tmp_path / "out"
+    lesson.write_text(LESSON.format(v=1))
+    subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp_path, check=True, timeout=120)
+    lesson.write_text(LESSON.format(v=2).replace("train: {epochs: 3, batch_size: 8}", "train: {epochs: 100000, batch_size: 8}"))
+    p = subprocess.Popen([rnnlab, "run", "lesson.md", "-o", "out"], cwd=tmp_path, stderr=subprocess.PIPE, text=True)
+    first = p.stderr.readline()  # progress: "lesson.md: train m 1/100000 loss …"
+    assert "train m" in first and "/100000" in first, first
+    p.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    p.wait(timeout=10)
+    assert time.monotonic() - sent < 2
+    assert p.returncode != 0
+    assert folder_version(out / "lesson") == "1"
+    assert [n.name for n in out.iterdir() if n.name.endswith(".tmp")] == []
+
+
 def test_concurrent_runs_into_one_folder_are_all_listed(tmp_path, rnnlab):
     names = [f"l{k}" for k in range(4)]
     for k, name in enumerate(names):

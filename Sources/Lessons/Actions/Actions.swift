@@ -19,7 +19,7 @@ enum Actions {
         case "evaluate": outputs += try evaluate(field, state: state)
         case "compare": outputs += try compare(field, state: state, progress: progress)
         case "step": outputs += try step(field, state: state)
-        case "sweep": outputs += try sweep(field, state: state)
+        case "sweep": outputs += try sweep(field, state: state, progress: progress)
         case "sample": outputs += try sample(field, state: state)
         case "expect": try expect(field, state: state, outputs: &outputs)
         default: outputs += try Shows.show(field, state: state)

@@ -8,7 +8,7 @@ extension Actions {
     static let maximumSweepLength = 100_000
     static let maximumSweepValues = 1_000
 
-    static func sweep(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
+    static func sweep(_ field: Field, state: LessonState, progress: ProgressReporter) throws(LessonError) -> [Output] {
         let o = try field.mapping(allowed: ["name", "model", "data", "parameter", "values", "index", "train"])
         let model = try state.model(o["model"], options: o)
         let data = try state.dataset(o["data"], options: o, for: model)
@@ -45,7 +45,10 @@ extension Actions {
         try state.checkWork(work, "this sweep", at: o.field)
         try state.checkMemory(memory + Budget.modelBytes(model.network), "this sweep", at: o.field)
         for v in values { try checkStep(model.network, steps: parameter == "length" ? Int(v) : Budget.longest(data), state: state, at: o.field) }
-        for v in values {
+        let sweepName = try o["name"]?.string() ?? "sweep"
+        progress.begin("sweep \(sweepName)", total: values.count)
+        for (k, v) in values.enumerated() {
+            defer { progress.update(k + 1, detail: "\(parameter) \(NumberFormat.short(v))") }
             var p = model.parameters
             var sample = data.sample(index, for: model.network)
             var samples: [Sample] = config == nil ? [] : data.samples(for: model.network)
@@ -74,7 +77,8 @@ extension Actions {
             let r = trace.record.layers[0][0]
             result.gradientNorms.append((0...r.steps).map { euclideanNorm(r.dhAt($0)) })
         }
-        let name = try o["name"]?.string() ?? "sweep"
+        progress.end()
+        let name = sweepName
         state.sweeps[name] = result
         recordSweep(name, result, in: state.values)
         state.lastSweep = name
