@@ -46,6 +46,9 @@ let package = Package(
         // Two system calls Swift's Glibc module does not expose: renameat2's atomic exchange
         // (a report folder replaced whole) and flock (the output index updated under a lock).
         .target(name: "CFileSystem"),
+        // The terminal for `rnnlab step`: raw keys, its size, and restoring it on every way out
+        // (a signal handler must be async-signal-safe, which C can promise).
+        .target(name: "CTerminal"),
         // Markdown and HTML reports, SVG charts.
         .target(
             name: "Reports",
@@ -63,6 +66,7 @@ let package = Package(
                 "RNNGraph",
                 "Lessons",
                 "Reports",
+                "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

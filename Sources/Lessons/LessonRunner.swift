@@ -21,7 +21,16 @@ public struct LessonRunner: Sendable {
     }
 
     /// The report and, when a cell failed, the error (`lesson.md:LINE: message`).
-    public func run(lesson: Lesson) -> Report {
+    public func run(lesson: Lesson) -> Report { run(lesson: lesson, shown: nil) }
+
+    /// The lesson's run and every step-through it shows, in order (`rnnlab step LESSON.md`).
+    public func runShowingStepThroughs(lesson: Lesson) -> (report: Report, stepThroughs: [ShownStepThrough]) {
+        let collector = StepThroughCollector()
+        let report = run(lesson: lesson, shown: collector)
+        return (report, collector.shown)
+    }
+
+    private func run(lesson: Lesson, shown: StepThroughCollector?) -> Report {
         var report = Report(name: ReportFiles.folderName(forLesson: lesson.file), title: lesson.title,
                             language: lesson.language, summary: lesson.summary, showCode: lesson.showCode)
         report.seed = lesson.seed
@@ -30,6 +39,7 @@ public struct LessonRunner: Sendable {
         let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
         state.limits = limits
         state.allowRead = allowRead
+        state.stepThroughs = shown
         let directory = URL(fileURLWithPath: lesson.file).deletingLastPathComponent()
         let progress = ProgressReporter(file: lesson.file, enabled: showProgress)
         let clock = ContinuousClock(), started = clock.now
@@ -106,20 +116,7 @@ public struct LessonRunner: Sendable {
     public func run(file: String) -> Report {
         let lesson: Lesson
         do throws(LessonError) {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw LessonError(file: file, line: 1, message: "cannot read the lesson")
-            }
-            let text: String
-            do throws(TextDecoding.Problem) { text = try TextDecoding.utf8([UInt8](data)) } catch {
-                throw LessonError(file: file, line: error.line, message: "the lesson \(error.message)")
-            }
-            if let line = TextDecoding.lineOfNUL(text) {
-                throw LessonError(file: file, line: line, message: "a NUL byte (\\0) is in the text: remove it (lessons are plain text)")
-            }
-            guard text.contains(where: { !$0.isWhitespace && $0 != "\u{FEFF}" }) else {
-                throw LessonError(file: file, line: 1, message: "the lesson is empty (write a title, prose and cells; `rnnlab new` makes one that runs)")
-            }
-            lesson = try Lesson.parse(text, file: file)
+            lesson = try Self.read(file: file)
         } catch {
             var report = Report(name: ReportFiles.folderName(forLesson: file), title: URL(fileURLWithPath: file).lastPathComponent,
                                 language: "en", summary: "")
@@ -132,6 +129,24 @@ public struct LessonRunner: Sendable {
             return report
         }
         return run(lesson: lesson)
+    }
+
+    /// A lesson file read and parsed, or what is wrong with it and where.
+    public static func read(file: String) throws(LessonError) -> Lesson {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw LessonError(file: file, line: 1, message: "cannot read the lesson")
+        }
+        let text: String
+        do throws(TextDecoding.Problem) { text = try TextDecoding.utf8([UInt8](data)) } catch {
+            throw LessonError(file: file, line: error.line, message: "the lesson \(error.message)")
+        }
+        if let line = TextDecoding.lineOfNUL(text) {
+            throw LessonError(file: file, line: line, message: "a NUL byte (\\0) is in the text: remove it (lessons are plain text)")
+        }
+        guard text.contains(where: { !$0.isWhitespace && $0 != "\u{FEFF}" }) else {
+            throw LessonError(file: file, line: 1, message: "the lesson is empty (write a title, prose and cells; `rnnlab new` makes one that runs)")
+        }
+        return try Lesson.parse(text, file: file)
     }
 
     /// Runs one cell's actions; `outputs` keeps what the actions before a failing one showed.

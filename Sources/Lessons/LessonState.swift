@@ -36,6 +36,8 @@ final class LessonState {
     var limits = LessonLimits.standard
     /// Folders (real paths) besides the lesson's own that its files may come from (`--allow-read`).
     var allowRead: [String] = []
+    /// Where `show: step_through` leaves its trace when the run is for `rnnlab step`.
+    var stepThroughs: StepThroughCollector?
 
     init(file: String, seed: UInt64, language: String) {
         self.file = file
@@ -94,4 +96,15 @@ struct SweepResult {
 /// A duration in seconds.
 func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}
+
+/// A step-through a lesson shows: its trace, the line of its `show`, the lesson's language.
+public struct ShownStepThrough: Sendable {
+    public let line: Int
+    public let trace: Trace
+    public let language: String
+}
+
+final class StepThroughCollector: @unchecked Sendable {
+    var shown: [ShownStepThrough] = []
 }

@@ -215,6 +215,7 @@ enum Shows {
             return try predictions(o, state: state)
         case "step_through":
             let trace = try trace(o, state, kind)
+            state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: trace, language: state.language))
             return [try StepThrough.output(trace, state: state, o: o)]
         case "gradient_check":
             // Backprop through time against finite differences, for the recorded step's sequence.

@@ -19,6 +19,6 @@ struct RNNLab: ParsableCommand {
             Write your own: rnnlab new 09-my-lesson; the format is in lessons/README.md.
             """,
         version: version,
-        subcommands: [Run.self, List.self, New.self, Trace.self, Graph.self, Bench.self]
+        subcommands: [Run.self, List.self, New.self, Trace.self, Step.self, Graph.self, Bench.self]
     )
 }
