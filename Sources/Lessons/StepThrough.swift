@@ -89,8 +89,14 @@ enum StepThrough {
         // The unrolled graph, with ids prefixed so several figures can share a page.
         var diagram = UnrolledDiagram(trace: trace)
         diagram.language = ko ? .ko : .en
-        let graph: String
-        do { graph = try Graphviz.svg(fromDOT: diagram.dot.text) } catch { throw o.error(error.description) }
+        // Backward, the same graph with its arrows reversed and drawn by the gradient's size.
+        var gradientDiagram = UnrolledDiagram(trace: trace, mode: .gradient)
+        gradientDiagram.language = diagram.language
+        let graph: String, gradientGraph: String
+        do {
+            graph = try Graphviz.svg(fromDOT: diagram.dot.text)
+            gradientGraph = try Graphviz.svg(fromDOT: gradientDiagram.dot.text)
+        } catch { throw o.error(error.description) }
         let chart = LineChart(language: state.language, title: ko ? "‖dL/dh_t‖ (현재 시점 표시)" : "‖dL/dh_t‖ (current step marked)", xLabel: "t",
                               yLabel: "‖dL/dh_t‖", logY: true,
                               series: [.init(name: "‖dL/dh_t‖", points: (0...T).map { (Double($0), euclideanNorm(r.dhAt($0))) })],
@@ -115,7 +121,8 @@ enum StepThrough {
             </div>
             <p class="keys"></p>
             <div class="st-status" aria-live="polite"></div>
-            <div class="st-graph">\(Shows.prefixIds(Shows.svgBody(graph), with: id + "-"))</div>
+            <div class="st-graph st-graph-f">\(Shows.prefixIds(Shows.svgBody(graph), with: id + "-"))</div>
+            <div class="st-graph st-graph-b">\(Shows.prefixIds(Shows.svgBody(gradientGraph), with: id + "-b-"))</div>
             <div class="st-panel"></div>
             <div class="st-equation"></div>\(templates)
             <div class="st-chart">\(chart.svg(id: id + "-chart"))</div>

@@ -7,19 +7,23 @@ enum StepThroughScript {
   "use strict";
   var L = {
     en: { speed: "speed", forward: "forward pass", backward: "backward pass", unit: "unit",
-      keys: "Keys: ← → previous / next step · space play / pause · Home / End first / last · f / b forward / backward pass",
+      keys: "Keys: → next step of this pass (backward: t − 1) · ← previous · space play / pause · Home / End first / last · f / b forward / backward pass at the same step · click a node to go to its step",
       step: "step", of: "of", x: "input x_t", y: "output y_t", lossTerm: "loss term at this step", loss: "loss L",
       h: "hidden state h_t", c: "cell state c_t", a: "pre-activation a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (how much of the gradient reaches this step)", jac: "‖∂h_T/∂h_t‖",
       norm: "norm", initial: "initial state", eq: "For unit", play: "play", pause: "pause", none: "—",
-      eqMissing: "This recording is long: the equation's numbers are on the page for units %s only (pick units with unit:)." },
+      eqMissing: "This recording is long: the equation's numbers are on the page for units %s only (pick units with unit:).",
+      linScale: "Bars: one scale for the whole backward pass (full bar = %s), so a gradient that shrinks looks smaller.",
+      logScale: "Bars: log magnitude on one scale for the whole backward pass (full bar = %s; each tenth of a bar is a factor of 10 less), so a gradient that shrinks looks shorter." },
     ko: { speed: "속도", forward: "순전파", backward: "역전파", unit: "유닛",
-      keys: "단축키: ← → 이전 / 다음 시점 · 스페이스 재생 / 멈춤 · Home / End 처음 / 끝 · f / b 순전파 / 역전파",
+      keys: "단축키: → 이 패스의 다음 시점 (역전파: t − 1) · ← 이전 · 스페이스 재생 / 멈춤 · Home / End 처음 / 끝 · f / b 같은 시점에서 순전파 / 역전파 · 노드를 누르면 그 시점으로",
       step: "시점", of: "/", x: "입력 x_t", y: "출력 y_t", lossTerm: "이 시점의 손실 항", loss: "손실 L",
       h: "은닉 상태 h_t", c: "셀 상태 c_t", a: "활성화 전 값 a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (이 시점까지 도달하는 기울기의 비율)", jac: "‖∂h_T/∂h_t‖",
       norm: "노름", initial: "초기 상태", eq: "유닛", play: "재생", pause: "멈춤", none: "—",
-      eqMissing: "기록이 길어서 식의 숫자는 유닛 %s에 대해서만 페이지에 있습니다 (unit:으로 유닛을 고를 수 있습니다)." }
+      eqMissing: "기록이 길어서 식의 숫자는 유닛 %s에 대해서만 페이지에 있습니다 (unit:으로 유닛을 고를 수 있습니다).",
+      linScale: "막대: 역전파 전체에 하나의 눈금 (꽉 찬 막대 = %s). 줄어드는 기울기는 작게 보입니다.",
+      logScale: "막대: 역전파 전체에 하나의 로그 크기 눈금 (꽉 찬 막대 = %s, 막대의 10분의 1마다 10배 작음). 줄어드는 기울기는 짧게 보입니다." }
   };
   var GATE = { f: "f_t", i: "i_t", c_tilde: "c̃_t", o: "o_t", z: "z_t", r: "r_t", h_tilde: "h̃_t" };
 
@@ -42,9 +46,17 @@ enum StepThroughScript {
     var g = d.g ? i16(d.g) : null, h = f32(d.h), dh = f32(d.dh), x = f32(d.x), y = f32(d.y);
     var c = d.c ? f32(d.c) : null, dc = d.dc ? f32(d.dc) : null, a = d.a ? f32(d.a) : null;
     var st = { t: 1, pass: "f", unit: 0, timer: null };
-    var hMax = 0, cMax = 0;
-    for (var k = 0; k < h.length; k++) hMax = Math.max(hMax, Math.abs(h[k]));
-    if (c) for (k = 0; k < c.length; k++) cMax = Math.max(cMax, Math.abs(c[k]));
+    // Every row on one scale for the whole sequence (states, inputs, outputs) or the whole
+    // backward pass (gradients), so that what shrinks looks smaller, step after step.
+    function largest(arr) { var m = 0; if (arr) for (var k = 0; k < arr.length; k++) if (isFinite(arr[k])) m = Math.max(m, Math.abs(arr[k])); return m; }
+    function smallest(arr) { var m = Infinity; if (arr) for (var k = 0; k < arr.length; k++) { var v = Math.abs(arr[k]); if (v > 0 && v < m) m = v; } return m; }
+    var hMax = largest(h), cMax = largest(c), xMax = largest(x), yMax = largest(y), aMax = largest(a);
+    var dhMax = largest(dh), dcMax = largest(dc);
+    // Gradients spanning more than two decades are drawn by log magnitude (each tenth of the
+    // bar a factor of 10 below the largest), else linearly.
+    var gMin = Math.min(smallest(dh), dc ? smallest(dc) : Infinity), gMax = Math.max(dhMax, dcMax);
+    var decades = gMin < Infinity && gMax > 0 ? Math.log10(gMax / gMin) : 0;
+    var logGrad = decades > 2, span = Math.min(Math.max(decades, 1), 10);
     root.querySelector(".l-speed").textContent = lang.speed;
     root.querySelector(".l-forward").textContent = lang.forward;
     root.querySelector(".l-backward").textContent = lang.backward;
@@ -67,6 +79,10 @@ enum StepThroughScript {
         esc(label + ": " + values.map(fmt).join(", ")) + '">';
       values.forEach(function (v, n) {
         var p = kind === "unit" ? Math.max(0, Math.min(1, v)) : (scale > 0 ? Math.max(-1, Math.min(1, v / scale)) : 0);
+        if (kind === "log") {
+          var mag = v !== 0 && scale > 0 ? Math.max(0.02, Math.min(1, 1 + Math.log10(Math.abs(v) / scale) / span)) : 0;
+          p = v < 0 ? -mag : mag;
+        }
         var style = kind === "unit" ? "left:0;width:" + (p * 100).toFixed(1) + "%"
           : (p >= 0 ? "left:50%;width:" + (p * 50).toFixed(1) + "%" : "left:" + (50 + p * 50).toFixed(1) + "%;width:" + (-p * 50).toFixed(1) + "%");
         s += '<div class="st-bar' + (n === st.unit ? " sel" : "") + '" title="' + esc(lang.unit + " " + (d.units[n] + 1) + ": " + fmt(v)) + '"><span class="' +
@@ -86,8 +102,8 @@ enum StepThroughScript {
         return s;
       }
       var xs = []; for (var k = 0; k < d.xShown; k++) xs.push(x[(t - 1) * d.xShown + k]);
-      s += row(lang.x, "x", xs, "signed", Math.max.apply(null, xs.map(Math.abs).concat([1e-12])), sg);
-      if (a) s += row(lang.a, "a", vec(a, t - 1), "signed", Math.max.apply(null, Array.prototype.map.call(a, Math.abs).concat([1e-12])), fx);
+      s += row(lang.x, "x", xs, "signed", xMax, sg);
+      if (a) s += row(lang.a, "a", vec(a, t - 1), "signed", aMax, fx);
       for (var gi = 0; gi < G; gi++) {
         var name = d.gates[gi], bounded = name !== "c_tilde" && name !== "h_tilde";
         s += row((bounded ? "σ " : "tanh ") + GATE[name], name, gateVec(t, gi), bounded ? "unit" : "signed", 1, fx);
@@ -95,18 +111,16 @@ enum StepThroughScript {
       if (c) s += row(lang.c, "c", vec(c, t), "signed", Math.max(1, cMax), fx);
       s += row(lang.h, "h", vec(h, t), "signed", Math.max(1, hMax), fx);
       var ys = []; for (k = 0; k < d.Y; k++) ys.push(y[(t - 1) * d.Y + k]);
-      s += row(lang.y, "y", ys, "signed", Math.max.apply(null, ys.map(Math.abs).concat([1e-12])), sg);
+      s += row(lang.y, "y", ys, "signed", yMax, sg);
       s += scalar(lang.lossTerm, "lossTerm", d.lossTerms[t - 1], sg) + scalar(lang.loss, "loss", d.lossValue, sg);
       return s;
     }
 
     function backwardPanel(t) {
-      var g1 = vec(dh, t), m = Math.max.apply(null, g1.map(Math.abs).concat([1e-300]));
-      var s = row(lang.dh, "dh", g1, "signed", m, sg) + scalar("‖" + lang.dh + "‖", "dhNorm", d.dhNorm[t], sg);
-      if (dc) {
-        var g2 = vec(dc, t), m2 = Math.max.apply(null, g2.map(Math.abs).concat([1e-300]));
-        s += row(lang.dc, "dc", g2, "signed", m2, sg) + scalar("‖" + lang.dc + "‖", "dcNorm", d.dcNorm[t], sg);
-      }
+      var kind = logGrad ? "log" : "signed";
+      var s = '<p class="st-scale">' + esc(logGrad ? lang.logScale.replace("%s", sg(gMax)) : lang.linScale.replace("%s", sg(gMax))) + '</p>';
+      s += row(lang.dh, "dh", vec(dh, t), kind, gMax, sg) + scalar("‖" + lang.dh + "‖", "dhNorm", d.dhNorm[t], sg);
+      if (dc) s += row(lang.dc, "dc", vec(dc, t), kind, gMax, sg) + scalar("‖" + lang.dc + "‖", "dcNorm", d.dcNorm[t], sg);
       var top = d.dhNorm[T];
       s += scalar(lang.reach, "reach", top > 0 ? d.dhNorm[t] / top : NaN, sg) + scalar(d.cell === "lstm" ? "‖∂(h,c)_T/∂(h,c)_t‖" : lang.jac, "jac", d.jac[t], sg);
       return s;
@@ -153,12 +167,18 @@ enum StepThroughScript {
     }
 
     function highlight(t) {
-      highlighted.forEach(function (el) { el.classList.remove("st-current"); });
+      highlighted.forEach(function (el) { el.classList.remove("st-current"); el.classList.remove("st-path"); });
       highlighted = [];
-      var p = d.id + "-", names = ["x_" + t, "cell_" + t, "h_" + t, "c_" + t, "y_" + t];
+      var back = st.pass === "b", p = d.id + (back ? "-b-" : "-"), names = back ? ["h_" + t, "c_" + t] : ["x_" + t, "cell_" + t, "h_" + t, "c_" + t, "y_" + t];
       var found = false;
       names.forEach(function (nm) { var el = document.getElementById(p + nm); if (el) { el.classList.add("st-current"); highlighted.push(el); found = true; } });
-      var box = root.querySelector(".st-graph");
+      if (back) {
+        // The way the gradient came: from the loss through every later step to h_t.
+        ["loss"].concat(Array.from({ length: T - t }, function (_, k) { return k + t + 1; }).reduce(function (acc, s) {
+          return acc.concat(["h_" + s, "c_" + s, "cell_" + s, "y_" + s]);
+        }, [])).forEach(function (nm) { var el = document.getElementById(p + nm); if (el) { el.classList.add("st-path"); highlighted.push(el); } });
+      }
+      var box = root.querySelector(back ? ".st-graph-b" : ".st-graph-f");
       if (!found) {
         root.querySelectorAll('[id^="' + p + 'fold_"]').forEach(function (el) {
           var r = el.id.slice(p.length + 5).split("_");
@@ -166,7 +186,7 @@ enum StepThroughScript {
         });
       }
       // Keep the current step in view in a wide graph, without moving the page.
-      if (highlighted.length && box.scrollWidth > box.clientWidth) {
+      if (highlighted.length && box && box.scrollWidth > box.clientWidth) {
         var r0 = highlighted[0].getBoundingClientRect(), rb = box.getBoundingClientRect();
         box.scrollLeft += (r0.left + r0.width / 2) - (rb.left + rb.width / 2);
       }
@@ -206,7 +226,7 @@ enum StepThroughScript {
       showEquation();
       highlight(st.t);
       moveMarker(st.t);
-      if (!keepHash && history.replaceState) history.replaceState(null, "", "#" + d.id + "=" + st.pass + st.t);
+      if (!keepHash && history.replaceState) history.replaceState(null, "", "#" + d.id + "=" + st.pass + st.t + (st.unit ? "u" + (d.units[st.unit] + 1) : ""));
     };
     this.step = function (dir) { self.show(st.t + (st.pass === "f" ? dir : -dir)); };
     this.first = function () { self.show(st.pass === "f" ? 0 : T); };
@@ -221,9 +241,17 @@ enum StepThroughScript {
         self.step(1);
       }, 1000 / speed);
     };
-    this.pass = function (p) { self.show(p === "f" ? (st.pass === "f" ? st.t : 1) : (st.pass === "b" ? st.t : T), p); };
+    // f and b keep the place: the same step in the other pass.
+    this.pass = function (p) { self.show(st.t, p); };
 
     root.addEventListener("click", function (e) {
+      // A node of the graph: go to its step.
+      var node = e.target.closest(".st-graph g.node, .st-graph g.cluster");
+      if (node && node.id) {
+        var m = /_(\d+)$/.exec(node.id), fold = /fold_(\d+)_(\d+)$/.exec(node.id);
+        if (fold) { self.show(Math.round((+fold[1] + +fold[2]) / 2)); return; }
+        if (m) { self.show(+m[1]); return; }
+      }
       var act = e.target.closest("[data-act]");
       if (!act) return;
       var k = act.getAttribute("data-act");
@@ -232,6 +260,16 @@ enum StepThroughScript {
     });
     slider.addEventListener("input", function () { self.show(+slider.value); });
     unitSelect.addEventListener("change", function () { st.unit = +unitSelect.value; self.show(st.t, null); });
+    // The fragment names the widget, the pass, the step and the unit: #st-01=b12u3.
+    function fromHash(scroll) {
+      var m = new RegExp("^#" + d.id + "=([fb])(\\d+)(?:u(\\d+))?$").exec(location.hash);
+      if (!m) return false;
+      if (m[3]) { var n = d.units.indexOf(+m[3] - 1); if (n >= 0) { st.unit = n; unitSelect.value = n; } }
+      self.show(+m[2], m[1], true);
+      if (scroll) root.scrollIntoView();
+      return true;
+    }
+    window.addEventListener("hashchange", function () { fromHash(true); });
     root.querySelectorAll('input[type=radio]').forEach(function (r) { r.addEventListener("change", function () { self.pass(r.value); }); });
     root.querySelector("[data-act=speed]").addEventListener("change", function () { if (st.timer) { self.toggle(); self.toggle(); } });
     root.addEventListener("keydown", function (e) {
@@ -242,8 +280,7 @@ enum StepThroughScript {
       else if (k === "f" || k === "F") self.pass("f"); else if (k === "b" || k === "B") self.pass("b"); else handled = false;
       if (handled) e.preventDefault();
     });
-    var m = new RegExp("^#" + d.id + "=([fb])(\\d+)$").exec(location.hash);
-    if (m) { this.show(+m[2], m[1], true); root.scrollIntoView(); } else { this.show(1, "f", true); }
+    if (!fromHash(true)) this.show(1, "f", true);
   }
 
   function start() {
@@ -262,6 +299,12 @@ enum StepThroughScript {
         .stepthrough .keys, .stepthrough .st-units { font-size: .8rem; color: var(--muted); margin: .3rem 0; }
         .st-status { font-weight: bold; margin: .3rem 0; }
         .st-graph { overflow-x: auto; } .st-graph svg { max-width: none; height: auto; }
+        .st-graph g.node { cursor: pointer; }
+        .st-graph-b { display: none; } .stepthrough.backward .st-graph-f { display: none; } .stepthrough.backward .st-graph-b { display: block; }
+        .st-graph .st-path polygon, .st-graph .st-path path, .st-graph .st-path ellipse { stroke: #0072B2; stroke-width: 2px; }
+        .stepthrough.backward input[type=range] { direction: rtl; }
+        .st-scale { font-size: .8rem; color: var(--muted); margin: .2rem 0; }
+        @media (hover: none) and (pointer: coarse) { .stepthrough .keys { display: none; } }
         .st-graph .st-current polygon, .st-graph .st-current path, .st-graph .st-current ellipse { stroke: #D55E00; stroke-width: 3px; }
         .st-graph .st-current text { font-weight: bold; }
         .st-row { display: grid; grid-template-columns: 10rem 1fr; gap: .1rem .6rem; margin: .25rem 0; align-items: center; }
@@ -270,7 +313,7 @@ enum StepThroughScript {
         .st-bar { position: relative; flex: 1 1 0; background: #f0f0f0; min-width: 3px; }
         .st-bar.sel { outline: 2px solid #333; }
         .st-bar span { position: absolute; top: 0; bottom: 0; }
-        .st-bar span.pos { background: #0072B2; } .st-bar span.neg { background: #D55E00; background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 2px, transparent 2px 4px); }
+        .st-bar span.pos { background: #D55E00; } .st-bar span.neg { background: #0072B2; background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 2px, transparent 2px 4px); }
         .st-values { grid-column: 2; display: flex; gap: 2px; font-size: .62rem; font-variant-numeric: tabular-nums; color: #333; overflow: hidden; }
         .st-values .v { flex: 1 1 0; text-align: center; min-width: 0; overflow: hidden; text-overflow: clip; white-space: nowrap; }
         .st-scalar { font-size: .9rem; margin: .2rem 0; } .st-scalar .v { font-weight: bold; font-variant-numeric: tabular-nums; }

@@ -119,7 +119,7 @@ def test_previous_next_and_buttons(driver, report):
 
 def test_backward_numbers_equal_the_trace(driver, report):
     root = open_widget(driver, report["url"])
-    root.send_keys("b")
+    root.send_keys("b", Keys.HOME)  # the backward pass starts at t = T
     assert "backward" in status(root) and f"t = {T} " in status(root) + " "
     for t in range(T, -1, -1):
         if t < T:
@@ -133,12 +133,12 @@ def test_backward_numbers_equal_the_trace(driver, report):
                 assert close_sig(v, expected[key][j]), (t, key, j, v, expected[key][j])
         assert close_sig(shown(root, "jac")[0], report["trace"]["jacobian_norms"][t])
     root.send_keys("f")
-    assert "forward" in status(root)
+    assert "forward" in status(root) and "t = 0 " in status(root) + " "  # the place is kept
 
 
 def test_url_fragment_restores_the_position(driver, report):
     root = open_widget(driver, report["url"])
-    root.send_keys("b", Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)  # backward, t = T - 2
+    root.send_keys("b", Keys.HOME, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)  # backward, t = T - 2
     fragment = driver.execute_script("return location.hash")
     assert fragment == f"#{report['widget']}=b{T - 2}"
     driver.get("about:blank")
@@ -209,3 +209,91 @@ show: step_through
         return (performance.now() - t0) / 201;""")
     assert per_step_ms < 30, per_step_ms
     assert severe_logs(driver) == []
+
+
+def test_forward_and_backward_keep_the_place_and_the_slider_follows_the_arrow(driver, report):
+    root = open_widget(driver, report["url"])
+    root.send_keys(Keys.HOME, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    assert "t = 3 " in status(root) + " "
+    root.send_keys("b")
+    assert "backward" in status(root) and "t = 3 " in status(root) + " "
+    slider = root.find_element(By.CSS_SELECTOR, "[data-act=slider]")
+    # Backward, → goes to t − 1 and the slider runs right to left, so its thumb moves right too.
+    assert driver.execute_script("return getComputedStyle(arguments[0]).direction", slider) == "rtl"
+    x0 = slider.rect["x"]
+    thumb = lambda: driver.execute_script(  # noqa: E731
+        "var s = arguments[0], r = s.getBoundingClientRect(), f = (s.value - s.min) / (s.max - s.min);"
+        "return getComputedStyle(s).direction === 'rtl' ? r.right - f * r.width : r.left + f * r.width;", slider)
+    before = thumb()
+    root.send_keys(Keys.ARROW_RIGHT)
+    assert "t = 2 " in status(root) + " "
+    assert thumb() > before and x0 == slider.rect["x"]
+    root.send_keys("f")
+    assert "forward" in status(root) and "t = 2 " in status(root) + " "
+
+
+def test_the_fragment_keeps_the_unit_and_in_page_links_work(driver, report):
+    root = open_widget(driver, report["url"])
+    driver.execute_script("var s = arguments[0].querySelector('[data-act=unit]'); s.value = '2'; s.dispatchEvent(new Event('change'));", root)
+    root.send_keys(Keys.HOME, Keys.ARROW_RIGHT)
+    fragment = driver.execute_script("return location.hash")
+    assert fragment == f"#{report['widget']}=f1u3"
+    driver.get("about:blank")
+    driver.get(report["url"] + fragment)
+    root = driver.find_element(By.CSS_SELECTOR, ".stepthrough")
+    assert driver.execute_script("return arguments[0].querySelector('[data-act=unit]').value", root) == "2"
+    # A link to a step, followed after the page has loaded.
+    driver.execute_script(f"location.hash = '#{report['widget']}=b4'")
+    time.sleep(0.2)
+    assert "backward" in status(root) and "t = 4 " in status(root) + " "
+
+
+def test_clicking_a_node_goes_to_its_step(driver, report):
+    root = open_widget(driver, report["url"])
+    node = root.find_element(By.CSS_SELECTOR, f'.st-graph-f g.node[id="{report["widget"]}-h_4"]')
+    driver.execute_script("arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}))", node)
+    assert "t = 4 " in status(root) + " "
+    root.send_keys("b")
+    # Backward, the graph is the gradient's: arrows reversed, the way back from the loss marked.
+    assert root.find_element(By.CSS_SELECTOR, ".st-graph-b").is_displayed()
+    assert not root.find_element(By.CSS_SELECTOR, ".st-graph-f").is_displayed()
+    path = [e.get_attribute("id") for e in root.find_elements(By.CSS_SELECTOR, ".st-graph-b .st-path")]
+    assert any(i.endswith("-b-h_5") for i in path) and any(i.endswith("-b-loss") for i in path)
+    current = [e.get_attribute("id") for e in root.find_elements(By.CSS_SELECTOR, ".st-graph-b .st-current")]
+    assert any(i.endswith("-b-h_4") for i in current)
+
+
+def bar_px(root, quantity):
+    """Total drawn width (px) of a row's bars, and the bars' widths by unit."""
+    row = root.find_element(By.CSS_SELECTOR, f'.st-panel .st-row[data-q="{quantity}"]')
+    widths = [e.rect["width"] for e in row.find_elements(By.CSS_SELECTOR, ".st-bar span")]
+    return sum(widths), widths
+
+
+def test_backward_bars_share_one_scale_for_the_whole_pass(driver, report):
+    """A gradient 10× smaller than dL/dh_T is drawn shorter; any smaller gradient never longer."""
+    root = open_widget(driver, report["url"])
+    root.send_keys("b", Keys.HOME)
+    back = {b["t"]: b for b in report["trace"]["backward"]}
+    px = {}
+    for t in range(T, -1, -1):
+        if t < T:
+            root.send_keys(Keys.ARROW_RIGHT)
+        px[t] = bar_px(root, "dh")
+    for t in range(T):
+        for j in range(H):
+            a, b = abs(back[t]["dh"][j]), abs(back[T]["dh"][j])
+            if a * 10 <= b:
+                assert px[t][1][j] < px[T][1][j], (t, j, a, b, px[t][1][j], px[T][1][j])
+            if a < b:
+                assert px[t][1][j] <= px[T][1][j] + 0.5, (t, j)
+    # Input bars keep the sequence's scale: over the steps, a smaller |x_t| is never a longer bar.
+    root.send_keys("f", Keys.HOME)
+    xs = {}
+    for t in range(1, T + 1):
+        root.send_keys(Keys.ARROW_RIGHT)
+        xs[t] = (abs(shown(root, "x")[0]), bar_px(root, "x")[1][0])
+    for a in xs.values():
+        for b in xs.values():
+            if a[0] < b[0] - 1e-3:
+                assert a[1] <= b[1] + 0.5, (a, b)
