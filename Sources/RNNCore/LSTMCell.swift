@@ -81,7 +81,8 @@ struct LSTMCell: RecurrentCell {
 
     func backward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
-        record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
+        record: inout CellRecord, dhExternal: UnsafePointer<Double>,
+        dcLast: UnsafePointer<Double>?, truncation: Int?,
         grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?,
         recurrent prepared: UnsafePointer<Double>?
     ) {
@@ -93,7 +94,9 @@ struct LSTMCell: RecurrentCell {
         record.dPreActivations.refill(unfilled: T * G)
         // dL/dc_t carried down from step t + 1, on the stack (a heap array per pass is avoidable work)
         withUnsafeTemporaryAllocation(of: Double.self, capacity: H) { dcNextBuf in
+        // at t = T nothing comes from a step T + 1, but c_T may feed what follows the cell
         dcNextBuf.initialize(repeating: 0)
+        if let dcLast { for j in 0..<H { dcNextBuf[j] = dcLast[j] } }
         record.dh.withUnsafeMutableBufferPointer { dhBuf in
         record.dc.withUnsafeMutableBufferPointer { dcBuf in
         record.dPreActivations.withUnsafeMutableBufferPointer { daBuf in

@@ -102,6 +102,11 @@ extension Network {
             }
             layerOutput(record.layers[l], steps: T, into: &record.outputs[l])
         }
+        guard hasReadout else {  // an encoder: its states are read by whatever follows it
+            record.y.refill(unfilled: 0)
+            record.loss = 0
+            return
+        }
         // y_t = W_hy h_t + b_y for every step in one product.
         record.y.refill(unfilled: T * Y)
         let top = record.outputs[layers.count - 1], width = topWidth
@@ -121,30 +126,19 @@ extension Network {
 
     /// The backward pass: fills the record's derivatives and adds dL/dθ into `g`, which the
     /// caller zeroes. `scratch` holds the derivatives passed between layers (reused when the
-    /// caller keeps it); `recurrent` as for `forward`.
+    /// caller keeps it); `recurrent` as for `forward`. `finalStates` brings dL/dh_T (and dL/dc_T)
+    /// of every cell's last state from outside the network (a decoder that starts from them);
+    /// without a readout they are the only source of the gradient.
     func backward(
         weights w: UnsafePointer<Double>, record: inout NetworkRecord, sample: Sample,
         truncation: Int?, recurrent: [AlignedCopy], grads g: UnsafeMutablePointer<Double>,
-        scratch: inout BackwardScratch
+        scratch: inout BackwardScratch, finalStates: FinalStateGradients? = nil
     ) {
-        let T = record.steps, Y = spec.outputSize
-        let width = topWidth
-        // forward: y_t = W_hy h_t + b_y  ⇒  dW_hy += dyᵀ H, db_y += Σ dy, dH = dy W_hy
-        scratch.dAbove.refill(unfilled: T * width)  // the product below writes every entry
-        record.dy.withUnsafeBufferPointer { dyBuf in
-            record.outputs.last!.withUnsafeBufferPointer { hBuf in
-                BLAS.gemm(
-                    transposeA: true, transposeB: false, m: Y, n: width, k: T,
-                    a: dyBuf.baseAddress!, lda: Y, b: hBuf.baseAddress!, ldb: width,
-                    beta: 1, c: g + readoutW, ldc: width)
-                for t in 0..<T { for k in 0..<Y { g[readoutB + k] += dyBuf[t * Y + k] } }
-                scratch.dAbove.withUnsafeMutableBufferPointer { dBuf in
-                    BLAS.gemm(
-                        transposeA: false, transposeB: false, m: T, n: width, k: Y,
-                        a: dyBuf.baseAddress!, lda: Y, b: w + readoutW, ldb: width,
-                        beta: 0, c: dBuf.baseAddress!, ldc: width)
-                }
-            }
+        let T = record.steps, width = topWidth
+        if hasReadout {
+            readoutBackward(weights: w, record: record, grads: g, into: &scratch.dAbove)
+        } else {
+            scratch.dAbove.refillWithZeros(count: T * width)
         }
         var cellIndex = recurrent.count  // in `recurrent`, of this layer's first cell (below)
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
@@ -156,19 +150,26 @@ extension Network {
             cellIndex -= recurrent.isEmpty ? 0 : cells.count
             for (d, cell) in cells.enumerated() {
                 let x = d == 0 ? below : reversedRows(below, steps: T)
-                let dh = directionSlice(scratch.dAbove, steps: T, width: H * cells.count,
+                var dh = directionSlice(scratch.dAbove, steps: T, width: H * cells.count,
                                         hidden: H, direction: d)
+                // The last state also reaches what follows the network: its own step T.
+                let dhLast = finalStates?.dh[l][d] ?? [], dcLast = finalStates?.dc[l][d] ?? []
+                for j in dhLast.indices { dh[(T - 1) * H + j] += dhLast[j] }
                 scratch.dx.refillWithZeros(count: needInput ? T * X : 0)
                 let prepared = recurrent.isEmpty ? nil : UnsafePointer(recurrent[cellIndex + d].pointer)
                 x.withUnsafeBufferPointer { xBuf in
                     dh.withUnsafeBufferPointer { dhBuf in
-                        scratch.dx.withUnsafeMutableBufferPointer { dxBuf in
-                            cell.backward(
-                                weights: w, input: xBuf.baseAddress!,
-                                record: &record.layers[l][d],
-                                dhExternal: dhBuf.baseAddress!, truncation: truncation,
-                                grads: g, dInput: needInput ? dxBuf.baseAddress! : nil,
-                                recurrent: prepared)
+                        dcLast.withUnsafeBufferPointer { dcBuf in
+                            scratch.dx.withUnsafeMutableBufferPointer { dxBuf in
+                                cell.backward(
+                                    weights: w, input: xBuf.baseAddress!,
+                                    record: &record.layers[l][d],
+                                    dhExternal: dhBuf.baseAddress!,
+                                    dcLast: dcBuf.isEmpty ? nil : dcBuf.baseAddress!,
+                                    truncation: truncation,
+                                    grads: g, dInput: needInput ? dxBuf.baseAddress! : nil,
+                                    recurrent: prepared)
+                            }
                         }
                     }
                 }
@@ -185,6 +186,31 @@ extension Network {
             let D = spec.inputSize
             for (t, id) in ids.enumerated() {
                 for k in 0..<D { g[embedding + id * D + k] += scratch.dAbove[t * D + k] }
+            }
+        }
+    }
+
+    /// The readout's backward: adds dW_hy and db_y into `g` and writes dL/d(top output) into `dTop`.
+    private func readoutBackward(
+        weights w: UnsafePointer<Double>, record: NetworkRecord, grads g: UnsafeMutablePointer<Double>,
+        into dTop: inout [Double]
+    ) {
+        let T = record.steps, Y = spec.outputSize, width = topWidth
+        // forward: y_t = W_hy h_t + b_y  ⇒  dW_hy += dyᵀ H, db_y += Σ dy, dH = dy W_hy
+        dTop.refill(unfilled: T * width)  // the product below writes every entry
+        record.dy.withUnsafeBufferPointer { dyBuf in
+            record.outputs.last!.withUnsafeBufferPointer { hBuf in
+                BLAS.gemm(
+                    transposeA: true, transposeB: false, m: Y, n: width, k: T,
+                    a: dyBuf.baseAddress!, lda: Y, b: hBuf.baseAddress!, ldb: width,
+                    beta: 1, c: g + readoutW, ldc: width)
+                for t in 0..<T { for k in 0..<Y { g[readoutB + k] += dyBuf[t * Y + k] } }
+                dTop.withUnsafeMutableBufferPointer { dBuf in
+                    BLAS.gemm(
+                        transposeA: false, transposeB: false, m: T, n: width, k: Y,
+                        a: dyBuf.baseAddress!, lda: Y, b: w + readoutW, ldb: width,
+                        beta: 0, c: dBuf.baseAddress!, ldc: width)
+                }
             }
         }
     }
@@ -258,6 +284,14 @@ extension Network {
         }
         return out
     }
+}
+
+/// dL/dh_T and dL/dc_T of every cell's last state (its own step T: for a backward-in-time cell,
+/// the state after reading the sequence's first step) that arrive from outside the network.
+/// `dh[l][d]` has H entries; `dc[l][d]` H for an LSTM, or is empty (no gradient).
+struct FinalStateGradients {
+    var dh: [[[Double]]]
+    var dc: [[[Double]]]
 }
 
 /// The derivatives a backward pass hands from layer to layer.

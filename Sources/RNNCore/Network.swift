@@ -13,6 +13,8 @@ public struct NetworkSpec: Sendable, Hashable {
     public var bidirectional: Bool
     /// With an embedding, inputs are token ids 0 ..< vocabularySize, looked up in E (V × inputSize).
     public var vocabularySize: Int?
+    /// Size of y_t. 0 means no readout at all (no W_hy, b_y, loss): an encoder, whose states
+    /// something else reads (see `Seq2Seq`).
     public var outputSize: Int
 
     public init(
@@ -67,8 +69,13 @@ public struct Network: Sendable {
             below = spec.bidirectional ? 2 * hidden : hidden
         }
         self.layers = layers
-        readoutW = layout.addMatrix("W_hy", rows: spec.outputSize, cols: below)
-        readoutB = layout.addVector("b_y", count: spec.outputSize)
+        if spec.outputSize > 0 {
+            readoutW = layout.addMatrix("W_hy", rows: spec.outputSize, cols: below)
+            readoutB = layout.addVector("b_y", count: spec.outputSize)
+        } else {
+            readoutW = layout.count  // empty: nothing is read or written there
+            readoutB = layout.count
+        }
         self.layout = layout
     }
 
@@ -88,6 +95,9 @@ public struct Network: Sendable {
     }
 
     public var parameterCount: Int { layout.count }
+
+    /// Whether the network ends in a readout and a loss (false for an encoder).
+    public var hasReadout: Bool { spec.outputSize > 0 }
 }
 
 /// One sequence and what the loss compares it with.

@@ -23,10 +23,12 @@ protocol RecurrentCell: Sendable {
     /// adds the weight gradients into `grads` (the model's flat gradient vector) and, when
     /// `dInput` is given, writes dL/dx_t into it as (T, X).
     /// With `truncation` k, the gradient is stopped between chunks of k steps. `recurrent` as
-    /// for `forward`.
+    /// for `forward`. `dcLast` (LSTM only; H entries, or nil for none) is dL/dc_T arriving from
+    /// outside, as when c_T starts a decoder; dL/dh_T from outside is part of `dhExternal`.
     func backward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
-        record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
+        record: inout CellRecord, dhExternal: UnsafePointer<Double>,
+        dcLast: UnsafePointer<Double>?, truncation: Int?,
         grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?,
         recurrent: UnsafePointer<Double>?)
 

@@ -52,7 +52,8 @@ struct VanillaCell: RecurrentCell {
 
     func backward(
         weights: UnsafePointer<Double>, input: UnsafePointer<Double>,
-        record: inout CellRecord, dhExternal: UnsafePointer<Double>, truncation: Int?,
+        record: inout CellRecord, dhExternal: UnsafePointer<Double>,
+        dcLast: UnsafePointer<Double>?, truncation: Int?,
         grads: UnsafeMutablePointer<Double>, dInput: UnsafeMutablePointer<Double>?,
         recurrent prepared: UnsafePointer<Double>?
     ) {
