@@ -56,16 +56,8 @@ public struct GradientCheck: Sendable {
         network: Network, parameters: [Double], sample: Sample
     ) -> [Entry] {
         let (_, gradient) = network.lossAndGradient(parameters: parameters, sample: sample)
-        return network.layout.slots.map { slot in
-            var numeric = [Double](repeating: 0, count: slot.count)
-            for k in 0..<slot.count {
-                numeric[k] = derivative { delta in
-                    var p = parameters
-                    p[slot.offset + k] += delta
-                    return network.forward(parameters: p, sample: sample).loss
-                }
-            }
-            return Entry(name: slot.name, analytic: Array(gradient[slot.range]), numeric: numeric)
+        return checkParameters(layout: network.layout, parameters: parameters, analytic: gradient) {
+            network.forward(parameters: $0, sample: sample).loss
         }
     }
 
@@ -74,8 +66,38 @@ public struct GradientCheck: Sendable {
     public func checkStates(network: Network, parameters: [Double], sample: Sample) -> [Entry] {
         var record = network.forward(parameters: parameters, sample: sample)
         _ = network.backward(parameters: parameters, record: &record, sample: sample)
+        return checkStates(record.layers, prefix: "") {
+            network.forward(parameters: parameters, sample: sample, perturbation: $0).loss
+        }
+    }
+
+    /// One entry per weight of `layout`: the `analytic` gradient beside central differences of
+    /// `loss`, the loss at a given parameter vector.
+    func checkParameters(
+        layout: ParameterLayout, parameters: [Double], analytic: [Double],
+        loss: ([Double]) -> Double
+    ) -> [Entry] {
+        layout.slots.map { slot in
+            var numeric = [Double](repeating: 0, count: slot.count)
+            for k in 0..<slot.count {
+                numeric[k] = derivative { delta in
+                    var p = parameters
+                    p[slot.offset + k] += delta
+                    return loss(p)
+                }
+            }
+            return Entry(name: slot.name, analytic: Array(analytic[slot.range]), numeric: numeric)
+        }
+    }
+
+    /// One entry per cell of `records` (layer by layer, direction by direction) and state (h,
+    /// then c for lstm): the recorded dL/dh_t beside central differences of `loss`, the loss
+    /// with one state entry nudged. Entries are named `<prefix>layer1.dh`, `layer1.backward.dc`.
+    func checkStates(
+        _ records: [[CellRecord]], prefix: String, loss: (StatePerturbation) -> Double
+    ) -> [Entry] {
         var entries: [Entry] = []
-        for (l, directions) in record.layers.enumerated() {
+        for (l, directions) in records.enumerated() {
             for (d, cell) in directions.enumerated() {
                 let H = cell.hiddenSize, T = cell.steps
                 var kinds: [(StatePerturbation.State, [Double], String)] = [(.hidden, cell.dh, "dh")]
@@ -85,15 +107,12 @@ public struct GradientCheck: Sendable {
                     for t in 0...T {
                         for j in 0..<H {
                             numeric[t * H + j] = derivative { delta in
-                                let nudge = StatePerturbation(
-                                    state: kind, t: t, unit: j, delta: delta, layer: l, reversed: d == 1)
-                                return network.forward(
-                                    parameters: parameters, sample: sample, perturbation: nudge
-                                ).loss
+                                loss(StatePerturbation(
+                                    state: kind, t: t, unit: j, delta: delta, layer: l, reversed: d == 1))
                             }
                         }
                     }
-                    let name = "layer\(l + 1)\(d == 1 ? ".backward" : "").\(label)"
+                    let name = "\(prefix)layer\(l + 1)\(d == 1 ? ".backward" : "").\(label)"
                     entries.append(Entry(name: name, analytic: analytic, numeric: numeric))
                 }
             }

@@ -45,40 +45,16 @@ public struct Trace: Sendable {
         if let truncation { w.key("truncation"); w.integer(truncation) }
         let first = record.layers[0][0]
         w.key("forward")
-        writeForward(first, into: &w, y: spec.isContractModel ? record.y : nil, outputSize: Y)
+        w.cellForward(first, y: spec.isContractModel ? record.y : nil, outputSize: Y)
         w.key("backward")
-        writeBackward(first, into: &w)
+        w.cellBackward(first)
         w.key("jacobian_norms"); w.numbers(jacobianNorms[0][0])
-        w.key("grads")
-        w.beginObject()
-        for slot in network.layout.slots {
-            w.key(slot.name)
-            writeTensor(gradient, slot: slot, into: &w)
-        }
-        w.endObject()
-        w.key("grad_norms")
-        w.beginObject()
-        for slot in network.layout.slots {
-            w.key(slot.name); w.number(euclideanNorm(gradient[slot.range]))
-        }
-        w.endObject()
+        w.gradients(gradient, layout: network.layout)
         if !spec.isContractModel {
             w.key("y")
             w.matrix(record.y, rows: T, cols: Y)
             w.key("layers")
-            w.beginArray()
-            for (l, directions) in record.layers.enumerated() {
-                for (d, cellRecord) in directions.enumerated() {
-                    w.beginObject()
-                    w.key("layer"); w.integer(l + 1)
-                    w.key("direction"); w.string(d == 0 ? "forward" : "backward")
-                    w.key("forward"); writeForward(cellRecord, into: &w, y: nil, outputSize: Y)
-                    w.key("backward"); writeBackward(cellRecord, into: &w)
-                    w.key("jacobian_norms"); w.numbers(jacobianNorms[l][d])
-                    w.endObject()
-                }
-            }
-            w.endArray()
+            w.layerRecords(record.layers, jacobianNorms: jacobianNorms)
         }
         w.endObject()
         w.newline()
@@ -89,45 +65,80 @@ public struct Trace: Sendable {
         let perStep = record.layers.flatMap { $0 }.reduce(0) { $0 + 3 * $1.gateWidth + 5 * $1.hiddenSize }
         return 24 * (record.steps * perStep + gradient.count) + 4096
     }
+}
 
-    private func writeForward(_ r: CellRecord, into w: inout JSONWriter, y: [Double]?, outputSize Y: Int) {
-        w.beginArray()
+/// The pieces of a trace: one cell's per-step records, the per-layer records and the gradients.
+extension JSONWriter {
+    /// `forward`: the gates, c (lstm), h and, when given, y_t of every step t = 1 … T.
+    mutating func cellForward(_ r: CellRecord, y: [Double]?, outputSize Y: Int) {
+        beginArray()
         for t in 1...r.steps {
-            w.beginObject()
-            w.key("t"); w.integer(t)
-            w.key("gates")
-            w.beginObject()
+            beginObject()
+            key("t"); integer(t)
+            key("gates")
+            beginObject()
             for (g, name) in r.spec.gateNames.enumerated() {
-                w.key(name); w.numbers(r.gate(g, at: t))
+                key(name); numbers(r.gate(g, at: t))
             }
-            w.endObject()
-            if r.spec.hasCellState { w.key("c"); w.numbers(r.cell(at: t)) }
-            w.key("h"); w.numbers(r.hidden(at: t))
-            if let y { w.key("y"); w.numbers(y[((t - 1) * Y)..<(t * Y)]) }
-            w.endObject()
+            endObject()
+            if r.spec.hasCellState { key("c"); numbers(r.cell(at: t)) }
+            key("h"); numbers(r.hidden(at: t))
+            if let y { key("y"); numbers(y[((t - 1) * Y)..<(t * Y)]) }
+            endObject()
         }
-        w.endArray()
+        endArray()
     }
 
-    private func writeBackward(_ r: CellRecord, into w: inout JSONWriter) {
-        w.beginArray()
+    /// `backward`: dL/dh_t (and dL/dc_t) with their norms for t = 0 … T.
+    mutating func cellBackward(_ r: CellRecord) {
+        beginArray()
         for t in 0...r.steps {
-            w.beginObject()
-            w.key("t"); w.integer(t)
-            w.key("dh"); w.numbers(r.dhAt(t))
-            if r.spec.hasCellState { w.key("dc"); w.numbers(r.dcAt(t)) }
-            w.key("dh_norm"); w.number(euclideanNorm(r.dhAt(t)))
-            if r.spec.hasCellState { w.key("dc_norm"); w.number(euclideanNorm(r.dcAt(t))) }
-            w.endObject()
+            beginObject()
+            key("t"); integer(t)
+            key("dh"); numbers(r.dhAt(t))
+            if r.spec.hasCellState { key("dc"); numbers(r.dcAt(t)) }
+            key("dh_norm"); number(euclideanNorm(r.dhAt(t)))
+            if r.spec.hasCellState { key("dc_norm"); number(euclideanNorm(r.dcAt(t))) }
+            endObject()
         }
-        w.endArray()
+        endArray()
     }
 
-    private func writeTensor(_ values: [Double], slot: TensorSlot, into w: inout JSONWriter) {
-        if slot.isVector {
-            w.numbers(values[slot.range])
-        } else {
-            w.matrix(values[slot.range], rows: slot.rows, cols: slot.cols)
+    /// `layers`: one `{layer, direction, forward, backward, jacobian_norms}` per cell.
+    mutating func layerRecords(_ layers: [[CellRecord]], jacobianNorms: [[[Double]]]) {
+        beginArray()
+        for (l, directions) in layers.enumerated() {
+            for (d, cellRecord) in directions.enumerated() {
+                beginObject()
+                key("layer"); integer(l + 1)
+                key("direction"); string(d == 0 ? "forward" : "backward")
+                key("forward"); cellForward(cellRecord, y: nil, outputSize: 0)
+                key("backward"); cellBackward(cellRecord)
+                key("jacobian_norms"); numbers(jacobianNorms[l][d])
+                endObject()
+            }
         }
+        endArray()
+    }
+
+    /// `grads` (dL/dθ in every weight's own shape) and `grad_norms` (‖dL/dθ‖₂ per weight).
+    mutating func gradients(_ gradient: [Double], layout: ParameterLayout) {
+        key("grads")
+        beginObject()
+        for slot in layout.slots {
+            key(slot.name)
+            if slot.isVector {
+                numbers(gradient[slot.range])
+            } else {
+                matrix(gradient[slot.range], rows: slot.rows, cols: slot.cols)
+            }
+        }
+        endObject()
+        key("grad_norms")
+        beginObject()
+        for slot in layout.slots {
+            key(slot.name); number(euclideanNorm(gradient[slot.range]))
+        }
+        endObject()
     }
 }

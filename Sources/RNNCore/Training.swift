@@ -61,65 +61,87 @@ extension Network {
         progress: ((EpochSummary) -> Void)? = nil
     ) -> TrainingResult {
         precondition(initial.count == layout.count, "parameter vector has the wrong size")
-        var parameters = initial
-        // One set of pass arrays for the whole run, and one batch gradient: small models take
-        // microseconds per sequence, and allocating for each one was a good part of that.
+        // One set of pass arrays for the whole run: small models take microseconds per
+        // sequence, and allocating for each one was a good part of that.
         let buffers = PassBuffers()
-        var gradient = [Double](repeating: 0, count: layout.count)
-        var optimizer = Optimizer(config.optimizer, parameterCount: layout.count)
-        var rng = SplitMix64(seed: config.seed)
-        var order = Array(samples.indices)
-        var history: [EpochSummary] = []
-        let batch = max(1, config.batchSize)
-        for epoch in 1...max(1, config.epochs) {
-            if config.shuffle {
-                // Fisher–Yates with the portable generator.
-                for i in stride(from: order.count - 1, to: 0, by: -1) {
-                    let j = Int(rng.next() % UInt64(i + 1))
-                    order.swapAt(i, j)
+        return trainMiniBatches(
+            parameters: initial, count: samples.count, config: config, progress: progress
+        ) { members, w, total in
+            alignRecurrent(buffers, weights: w)  // the parameters are fixed until the update
+            var loss = 0.0
+            for index in members {
+                loss += lossAndGradient(
+                    weights: w, sample: samples[index], truncation: config.truncation,
+                    buffers: buffers)
+                // Each sequence's gradient is summed on its own, then added in.
+                buffers.gradient.withUnsafeBufferPointer { g in
+                    for k in 0..<total.count { total[k] += g[k] }
                 }
             }
-            var lossSum = 0.0, normSum = 0.0, batches = 0
-            var start = 0
-            while start < order.count {
-                let members = order[start..<min(start + batch, order.count)]
-                start += batch
-                gradient.refillWithZeros(count: layout.count)
-                var loss = 0.0
-                parameters.withUnsafeBufferPointer { pBuf in
-                    let w = pBuf.baseAddress!
-                    alignRecurrent(buffers, weights: w)  // the parameters are fixed until the update
-                    gradient.withUnsafeMutableBufferPointer { total in
-                        for index in members {
-                            loss += lossAndGradient(
-                                weights: w, sample: samples[index], truncation: config.truncation,
-                                buffers: buffers)
-                            // Each sequence's gradient is summed on its own, then added in.
-                            buffers.gradient.withUnsafeBufferPointer { g in
-                                for k in 0..<total.count { total[k] += g[k] }
-                            }
-                        }
-                    }
-                }
-                let scale = 1 / Double(members.count)
-                loss *= scale
-                for k in gradient.indices { gradient[k] *= scale }
-                let norm = config.clipping?.apply(to: &gradient) ?? euclideanNorm(gradient)
-                batches += 1
-                if !loss.isFinite || !norm.isFinite {
-                    return TrainingResult(
-                        parameters: parameters, history: history,
-                        outcome: .diverged(epoch: epoch, step: batches))
-                }
-                lossSum += loss
-                normSum += norm
-                optimizer.update(&parameters, gradient: gradient)
-            }
-            let summary = EpochSummary(
-                epoch: epoch, loss: lossSum / Double(batches), gradientNorm: normSum / Double(batches))
-            history.append(summary)
-            progress?(summary)
+            return loss
         }
-        return TrainingResult(parameters: parameters, history: history, outcome: .completed)
     }
+}
+
+/// The mini-batch loop every model trains with (`Network.train`, `Seq2Seq.train`): shuffle the
+/// `count` examples every epoch (Fisher–Yates on SplitMix64), and for each batch take the mean
+/// loss and gradient over its members, clip, stop on a non-finite value, update.
+///
+/// `batch(members, weights, total)` returns the summed loss of the examples `members` and adds
+/// their summed gradient into `total` (zeroed by the caller); the loop divides both by the
+/// batch's size.
+func trainMiniBatches(
+    parameters initial: [Double], count: Int, config: TrainingConfig,
+    progress: ((EpochSummary) -> Void)?,
+    batch batchLossAndGradient: (
+        _ members: ArraySlice<Int>, _ weights: UnsafePointer<Double>,
+        _ total: UnsafeMutableBufferPointer<Double>
+    ) -> Double
+) -> TrainingResult {
+    var parameters = initial
+    var gradient = [Double](repeating: 0, count: initial.count)
+    var optimizer = Optimizer(config.optimizer, parameterCount: initial.count)
+    var rng = SplitMix64(seed: config.seed)
+    var order = Array(0..<count)
+    var history: [EpochSummary] = []
+    let batch = max(1, config.batchSize)
+    for epoch in 1...max(1, config.epochs) {
+        if config.shuffle {
+            // Fisher–Yates with the portable generator.
+            for i in stride(from: order.count - 1, to: 0, by: -1) {
+                let j = Int(rng.next() % UInt64(i + 1))
+                order.swapAt(i, j)
+            }
+        }
+        var lossSum = 0.0, normSum = 0.0, batches = 0
+        var start = 0
+        while start < order.count {
+            let members = order[start..<min(start + batch, order.count)]
+            start += batch
+            gradient.refillWithZeros(count: initial.count)
+            var loss = parameters.withUnsafeBufferPointer { pBuf in
+                gradient.withUnsafeMutableBufferPointer { total in
+                    batchLossAndGradient(members, pBuf.baseAddress!, total)
+                }
+            }
+            let scale = 1 / Double(members.count)
+            loss *= scale
+            for k in gradient.indices { gradient[k] *= scale }
+            let norm = config.clipping?.apply(to: &gradient) ?? euclideanNorm(gradient)
+            batches += 1
+            if !loss.isFinite || !norm.isFinite {
+                return TrainingResult(
+                    parameters: parameters, history: history,
+                    outcome: .diverged(epoch: epoch, step: batches))
+            }
+            lossSum += loss
+            normSum += norm
+            optimizer.update(&parameters, gradient: gradient)
+        }
+        let summary = EpochSummary(
+            epoch: epoch, loss: lossSum / Double(batches), gradientNorm: normSum / Double(batches))
+        history.append(summary)
+        progress?(summary)
+    }
+    return TrainingResult(parameters: parameters, history: history, outcome: .completed)
 }
