@@ -31,6 +31,36 @@ static void on_signal(int sig) {
     raise(sig);
 }
 
+static struct termios raw_settings;
+static const char enter_sequence[] = "\033[?1049h\033[?25l\033[H\033[2J";
+
+/* Ctrl-Z: give the terminal back, stop; on `fg`, take it again and ask for a redraw. */
+static void on_stop(int sig) {
+    (void)sig;
+    int was = active;
+    restore();
+    signal(SIGTSTP, SIG_DFL);
+    /* The handler runs with SIGTSTP blocked: unblock it so the stop happens here. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTSTP);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(SIGTSTP);
+    /* Continued (fg). */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTSTP, &sa, NULL);
+    if (was) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw_settings);
+        ssize_t ignored = write(STDOUT_FILENO, enter_sequence, sizeof enter_sequence - 1);
+        (void)ignored;
+        active = 1;
+        resized = 1;
+    }
+}
+
 static void on_resize(int sig) {
     (void)sig;
     resized = 1;
@@ -46,6 +76,7 @@ int rnnlab_term_enter(void) {
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
     if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) != 0) return -1;
+    raw_settings = raw;
     active = 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -57,7 +88,11 @@ int rnnlab_term_enter(void) {
     wa.sa_handler = on_resize;
     sigemptyset(&wa.sa_mask);
     sigaction(SIGWINCH, &wa, NULL);
-    static const char enter_sequence[] = "\033[?1049h\033[?25l\033[H\033[2J";
+    struct sigaction ta;
+    memset(&ta, 0, sizeof ta);
+    ta.sa_handler = on_stop;
+    sigemptyset(&ta.sa_mask);
+    sigaction(SIGTSTP, &ta, NULL);
     return rnnlab_term_write(enter_sequence, sizeof enter_sequence - 1);
 }
 
@@ -65,6 +100,7 @@ void rnnlab_term_leave(void) {
     restore();
     for (unsigned k = 0; k < sizeof caught / sizeof caught[0]; k++) signal(caught[k], SIG_DFL);
     signal(SIGWINCH, SIG_DFL);
+    signal(SIGTSTP, SIG_DFL);
 }
 
 int rnnlab_term_size(int *rows, int *cols) {

@@ -61,12 +61,18 @@ public final class TerminalStepView {
         Position(pass: pass, t: pass == .forward ? max(p.t, 1) : p.t, unit: p.unit)
     }
 
-    /// One step on (+1) or back (−1) in the pass's order, stopping at its ends.
+    /// One step on (+1) or back (−1) in the pass's order. Forward then backward, as the
+    /// computation runs: past the forward pass's last step is the backward pass's first (t = T).
     public func stepping(_ p: Position, by delta: Int) -> Position {
         let o = order(p.pass)
         guard let k = o.firstIndex(of: p.t) else { return start(p.pass, unit: p.unit) }
+        if delta > 0 && k == o.count - 1 && p.pass == .forward { return Position(pass: .backward, t: steps, unit: p.unit) }
+        if delta < 0 && k == 0 && p.pass == .backward { return Position(pass: .forward, t: steps, unit: p.unit) }
         return Position(pass: p.pass, t: o[min(max(k + delta, 0), o.count - 1)], unit: p.unit)
     }
+
+    /// The last step of a pass.
+    public func end(_ pass: Pass, unit: Int) -> Position { Position(pass: pass, t: order(pass).last!, unit: unit) }
 
     /// One step right (+1, later in time) or left (−1), whatever the pass.
     public func moving(_ p: Position, by delta: Int) -> Position {
@@ -82,16 +88,21 @@ public final class TerminalStepView {
         var lines: [TextLine] = []
         lines.append(title(p, width: width, playing: playing))
         if help {
-            lines += helpLines()
+            lines += helpLines().flatMap { $0.wrapped(width: width) }
             return finish(lines, width: width, height: height, color: color)
         }
-        var equationLines = packed(headerEquations(), width: width).map { TextLine($0, .dim) }
-        let body = p.pass == .forward ? forwardBody(p, width: width) : backwardBody(p, width: width)
-        var unitLines = unitEquation(p)
-        let footer = TextLine(ko ? "→← n p 스텝 · f b 패스 · u U 유닛 · 스페이스 재생 · q 끝 · ? 도움말"
+        var equationLines = packed(headerEquations(), width: width).flatMap { TextLine($0, .dim).wrapped(width: width) }
+        let body = (p.pass == .forward ? forwardBody(p, width: width) : backwardBody(p, width: width)).flatMap { $0.wrapped(width: width) }
+        var unitLines = unitEquation(p).flatMap { $0.wrapped(width: width) }
+        let footer = TextLine(ko ? "→← n p 시점 · f b 패스 · u U 유닛 · 스페이스 재생 · q 끝내기 · ? 도움말"
                                  : "→← n p step · f b pass · u U unit · space play · q quit · ? help", .dim)
-        // Fit the height: first the equations' last lines, then the unit's equation, then rows.
+        // Fit the height: first the equations' last lines, then the unit's equation, saying so.
+        let allEquations = equationLines.count
         while 1 + equationLines.count + body.count + 1 + unitLines.count + 1 > height && equationLines.count > 1 { equationLines.removeLast() }
+        if equationLines.count < allEquations {
+            equationLines[equationLines.count - 1] = TextLine(ko ? "(식 \(allEquations - equationLines.count + 1)줄 더: 창을 키우면 보입니다)"
+                                                                : "(\(allEquations - equationLines.count + 1) more lines of equations: a taller terminal shows them)", .dim)
+        }
         while 1 + equationLines.count + body.count + 1 + unitLines.count + 1 > height && !unitLines.isEmpty { unitLines.removeLast() }
         lines += equationLines
         lines += body
@@ -129,7 +140,14 @@ public final class TerminalStepView {
         let pass = p.pass == .forward ? (ko ? "순방향" : "forward") : (ko ? "역방향" : "backward")
         var line = TextLine()
         line.append("rnnlab step", .bold)
-        line.append(" · \(kind), \(units) \(ko ? "유닛" : units == 1 ? "unit" : "units") · ")
+        line.append(" · \(kind), \(units) \(ko ? "유닛" : units == 1 ? "unit" : "units")")
+        let netSpec = trace.model.network.spec
+        if netSpec.hiddenSizes.count > 1 || netSpec.bidirectional {
+            let layers = netSpec.hiddenSizes.count
+            line.append(ko ? " (\(layers)개 층 중 1층" + (netSpec.bidirectional ? ", 순방향 셀)" : ")")
+                           : " (layer 1 of \(layers)" + (netSpec.bidirectional ? ", its forward-in-time cell)" : ")"), .dim)
+        }
+        line.append(" · ")
         line.append(pass, p.pass == .forward ? .positive : .negative)
         line.append(" · t = \(p.t) / \(steps) · \(ko ? "유닛" : "unit") \(p.unit + 1)")
         if playing { line.append(ko ? " · 재생 중" : " · playing", .bold) }
@@ -138,20 +156,20 @@ public final class TerminalStepView {
 
     private func helpLines() -> [TextLine] {
         let rows: [(String, String, String)] = [
-            ("→  ←", "one step right (later) / left (earlier)", "한 스텝 오른쪽(뒤) / 왼쪽(앞)"),
-            ("n  p", "next / previous step of this pass (backward: t − 1 / t + 1)", "이 패스의 다음 / 이전 스텝 (역방향: t − 1 / t + 1)"),
-            ("Home  End", "first / last step of this pass", "이 패스의 처음 / 마지막 스텝"),
-            ("f  b", "forward / backward pass, at the same step", "같은 스텝에서 순방향 / 역방향 패스"),
-            ("u  U", "next / previous unit (its equation below the rows)", "다음 / 이전 유닛 (행 아래에 그 식)"),
-            ("space", "play / pause", "재생 / 멈춤"),
+            ("→  ←", "one step right (a later t) / left (an earlier t)", "오른쪽(다음 시점 t + 1) / 왼쪽(이전 시점 t − 1)"),
+            ("n  p", "next / previous step of the computation: forward t + 1, backward t − 1; after the forward pass comes the backward pass", "계산 순서의 다음 / 이전: 순방향은 t + 1, 역방향은 t − 1; 순방향이 끝나면 역방향으로"),
+            ("Home  End", "first / last step of this pass", "이 패스의 처음 / 마지막 시점"),
+            ("f  b", "forward / backward pass, at the same step", "같은 시점에서 순방향 / 역방향 패스"),
+            ("u  U  ↓  ↑", "next / previous unit (its equation below the rows)", "다음 / 이전 유닛 (행 아래에 그 식)"),
+            ("space", "play / pause (forward, then backward)", "재생 / 멈춤 (순방향 다음 역방향)"),
             ("q  Ctrl-C", "quit", "끝내기"),
             ("?", "this help (any key closes it)", "이 도움말 (아무 키나 누르면 닫힘)"),
         ]
         var out = [TextLine(""), TextLine(ko ? "키" : "Keys", .bold)]
         for (key, en, k) in rows { out.append(TextLine("  " + TextLine.padded(key, to: 12) + (ko ? k : en))) }
         out.append(TextLine(""))
-        out.append(TextLine(ko ? "막대: 게이트는 자기 범위(σ는 0…1, tanh는 −1…1)에, 입력·셀 상태·출력·기울기는 패스 전체의 최댓값에 맞춰 그립니다."
-                               : "Bars: gates on their own range (σ 0…1, tanh −1…1); inputs, cell states, outputs and gradients on the largest value of the whole pass."))
+        out.append(TextLine(ko ? "음영 ░▒▓█: 게이트는 자기 범위(σ는 0…1, tanh는 −1…1)로, 은닉·셀 상태와 기울기는 패스 전체에서 가장 큰 값(█)으로 잰 크기입니다. 주황은 +, 파랑은 −."
+                               : "Shades ░▒▓█: gates on their own range (σ 0…1, tanh −1…1); hidden and cell states and gradients against the largest value of the whole pass (█). Orange +, blue −."))
         return out
     }
 
@@ -175,11 +193,6 @@ public final class TerminalStepView {
     private func forwardRows(_ t: Int) -> [Row] {
         let spec = record.spec, H = units, T = steps
         var rows: [Row] = []
-        if case .vectors = trace.sample.input {
-            let X = spec.inputSize, x = trace.record.input
-            rows.append(Row(label: "x_t", values: x[((t - 1) * X)..<(t * X)],
-                            scale: passScale("x", { x[(($0 - 1) * X)..<($0 * X)] }, 1...T)))
-        }
         switch spec.kind {
         case .rnn:
             let a = record.preActivations
@@ -191,21 +204,53 @@ public final class TerminalStepView {
             for (g, name) in ["z_t", "r_t", "h̃_t"].enumerated() { rows.append(Row(label: name, values: record.gate(g, at: t), scale: 1)) }
         }
         rows.append(Row(label: "h_t", values: record.hidden(at: t), scale: passScale("h", { self.record.hidden(at: $0) }, 0...T)))
-        if trace.record.layers.count == 1 && trace.record.layers[0].count == 1 {
-            let Y = trace.model.network.spec.outputSize, y = trace.record.y
-            if y.count >= T * Y {
-                rows.append(Row(label: "y_t", values: y[((t - 1) * Y)..<(t * Y)], scale: passScale("y", { y[(($0 - 1) * Y)..<($0 * Y)] }, 1...T)))
-            }
-        }
         return rows
     }
 
     private func backwardRows(_ t: Int) -> [Row] {
-        var rows = [Row(label: "dL/dh_t", values: record.dhAt(t), scale: passScale("dh", { self.record.dhAt($0) }, 0...steps))]
-        if record.spec.hasCellState {
-            rows.append(Row(label: "dL/dc_t", values: record.dcAt(t), scale: passScale("dc", { self.record.dcAt($0) }, 0...steps)))
-        }
+        let scale = gradientScale
+        var rows = [Row(label: "dL/dh_t", values: record.dhAt(t), scale: scale)]
+        if record.spec.hasCellState { rows.append(Row(label: "dL/dc_t", values: record.dcAt(t), scale: scale)) }
         return rows
+    }
+
+    /// dL/dh_t and dL/dc_t share one scale: the largest of either over the whole pass.
+    private var gradientScale: Double {
+        let dh = passScale("dh", { self.record.dhAt($0) }, 0...steps)
+        return record.spec.hasCellState ? max(dh, passScale("dc", { self.record.dcAt($0) }, 0...steps)) : dh
+    }
+
+    /// The input and output at t as a short list (their own numbering, not the units').
+    private func vectorLines(_ t: Int, width: Int) -> [TextLine] {
+        guard t >= 1 else { return [] }
+        var out: [TextLine] = []
+        func list(_ label: String, _ v: ArraySlice<Double>) -> TextLine {
+            var line = TextLine(TextLine.padded(label, to: Self.labelWidth))
+            let room = max(1, (width - Self.labelWidth - 16) / 8)
+            line.append("[" + v.prefix(room).map(Self.number).joined(separator: ", ") + (v.count > room ? ", … \(v.count - room) " + (ko ? "개 더" : "more") : "") + "]")
+            return line
+        }
+        switch trace.sample.input {
+        case .vectors:
+            let X = record.spec.inputSize
+            out.append(list("x_t", trace.record.input[((t - 1) * X)..<(t * X)]))
+        case .tokens(let ids):
+            out.append(TextLine(TextLine.padded("w_t", to: Self.labelWidth) + (ko ? "토큰 \(ids[t - 1])" : "token \(ids[t - 1])")))
+        }
+        let netSpec = trace.model.network.spec, Y = netSpec.outputSize, y = trace.record.y
+        if y.count >= steps * Y {
+            let yt = y[((t - 1) * Y)..<(t * Y)]
+            if trace.sample.loss == .xentLast || trace.sample.loss == .xentAll {
+                // Logits as probabilities: the most likely classes.
+                let m = yt.max() ?? 0, e = yt.map { exp($0 - m) }, z = e.reduce(0, +)
+                let top = e.enumerated().sorted { $0.element > $1.element }.prefix(3)
+                out.append(TextLine(TextLine.padded("p(y_t)", to: Self.labelWidth)
+                                    + top.map { (ko ? "클래스 " : "class ") + "\($0.offset) \(String(format: "%.3f", $0.element / z))" }.joined(separator: ", ")))
+            } else {
+                out.append(list("y_t", yt))
+            }
+        }
+        return out
     }
 
     /// Columns: a 10-column label, then 8 per unit (a block and a 6-character number), then what
@@ -234,16 +279,14 @@ public final class TerminalStepView {
         for row in rows {
             var line = TextLine(TextLine.padded(row.label, to: Self.labelWidth))
             // Rows narrower than the hidden state (x_t, y_t) show all they have, up to the window's width.
-            let columns = row.values.count == units ? Array(shown) : Array(0..<min(row.values.count, max(shown.count, 1)))
+            let columns = Array(shown)
             let base = row.values.startIndex
             for j in columns {
                 let v = row.values[base + j]
                 line.append(Self.block(v, scale: row.scale), v < 0 ? .negative : .positive)
-                line.append(Self.cellNumber(v) + " ", row.values.count == units && j == p.unit ? .bold : .plain)
+                line.append(Self.cellNumber(v) + " ", j == p.unit ? .bold : .plain)
             }
-            let rest = row.values.count == units
-                ? Array(row.values.enumerated().filter { !shown.contains($0.offset) }.map(\.element))
-                : Array(row.values.dropFirst(columns.count))
+            let rest = Array(row.values.enumerated().filter { !shown.contains($0.offset) }.map(\.element))
             if !rest.isEmpty {
                 let mean = rest.reduce(0, +) / Double(rest.count)
                 line.append("  min \(Self.short(rest.min()!)) mean \(Self.short(mean)) max \(Self.short(rest.max()!))", .dim)
@@ -255,6 +298,7 @@ public final class TerminalStepView {
 
     private func forwardBody(_ p: Position, width: Int) -> [TextLine] {
         var out = [strip(p, width: width)]
+        out += vectorLines(p.t, width: width)
         out += rowLines(forwardRows(p.t), p: p, width: width)
         return out
     }
@@ -262,6 +306,8 @@ public final class TerminalStepView {
     private func backwardBody(_ p: Position, width: Int) -> [TextLine] {
         var out = [strip(p, width: width)]
         out += rowLines(backwardRows(p.t), p: p, width: width)
+        out.append(TextLine((ko ? "█ = \(Self.short(gradientScale)): 패스 전체에서 가장 큰 |dL/dh|" + (record.spec.hasCellState ? ", |dL/dc|" : "") + " (주황 +, 파랑 −)"
+                                 : "█ = \(Self.short(gradientScale)), the largest |dL/dh|" + (record.spec.hasCellState ? " or |dL/dc|" : "") + " of the pass (orange +, blue −)"), .dim))
         let norms = (0...steps).map { euclideanNorm(record.dhAt($0)) }
         let top = norms.max() ?? 0, here = norms[p.t]
         var line = TextLine("‖dL/dh_t‖ = \(Self.short(here))")
@@ -324,7 +370,8 @@ public final class TerminalStepView {
 
     private func headerEquations() -> [String] {
         let spec = record.spec
-        let readout = "y_t = W_hy h_t + b_y"
+        let readout = trace.model.network.spec.hiddenSizes.count > 1 || trace.model.network.spec.bidirectional
+            ? (ko ? "(y_t는 맨 위 층에서 읽습니다)" : "(y_t is read from the top layer)") : "y_t = W_hy h_t + b_y"
         switch spec.kind {
         case .rnn:
             let phi = spec.activation == .tanh ? "tanh(a_t)" : spec.activation == .relu ? "max(0, a_t)" : "a_t"
@@ -380,9 +427,14 @@ public final class TerminalStepView {
         var out: [TextLine] = []
         if p.pass == .forward {
             func gateLine(_ label: String, _ key: String, _ g: Int, squash: String) -> TextLine {
-                var parts = [term("x.\(key)"), term("h.\(key)")]
-                if spec.peephole && spec.kind == .lstm && key != "c" { parts.append(term("p.\(key)")) }
-                parts.append(constant("b.\(key)"))
+                // In the header equation's order: x, h, b, p⊙c (reset_after GRU: x, b, h, b_h).
+                var parts: [Double]
+                if spec.kind == .gru && spec.gruVariant == .resetAfter {
+                    parts = [term("x.\(key)"), constant("b.\(key)"), term("h.\(key)"), constant("bh.\(key)")]
+                } else {
+                    parts = [term("x.\(key)"), term("h.\(key)"), constant("b.\(key)")]
+                    if spec.peephole && spec.kind == .lstm && key != "c" { parts.append(term("p.\(key)")) }
+                }
                 let a = term("a.\(key)"), value = record.gate(g, at: t)[record.gate(g, at: t).startIndex + j]
                 return TextLine("\(label)\(u) = \(squash)(\(sum(parts))) = \(squash)(\(n(a))) = \(n(value))")
             }
@@ -392,9 +444,12 @@ public final class TerminalStepView {
             case .rnn:
                 let parts = [term("x.h"), term("h.h"), constant("b.h")]
                 let a = record.preActivations[(t - 1) * H + j]
-                let phi = spec.activation == .tanh ? "tanh" : spec.activation == .relu ? "relu" : ""
                 out.append(TextLine("a_t\(u) = \(sum(parts)) = \(n(a))"))
-                out.append(TextLine("h_t\(u) = \(phi)(\(n(a))) = \(n(hj))"))
+                switch spec.activation {
+                case .tanh: out.append(TextLine("h_t\(u) = tanh(\(n(a))) = \(n(hj))"))
+                case .relu: out.append(TextLine("h_t\(u) = max(0, \(n(a))) = \(n(hj))"))
+                case .linear: out.append(TextLine("h_t\(u) = a_t\(u) = \(n(hj))"))
+                }
             case .lstm:
                 out.append(gateLine("f_t", "f", 0, squash: "σ"))
                 out.append(gateLine("i_t", "i", 1, squash: "σ"))
@@ -427,6 +482,12 @@ public final class TerminalStepView {
             let symbols = spec.kind == .gru ? "e + d + ρ" : "e + ρ"
             out.append(TextLine("dL/dh_t\(u) = \(symbols) = \(sum(names.map { term($0) })) = \(n(dh))"))
             out.append(TextLine("    " + labels.joined(separator: "; "), .dim))
+            if spec.kind == .rnn && t < steps {
+                // ρ = Σ_k W_hh[k, j] φ′(a_{t+1}[k]) dL/dh_{t+1}[k]: the slope is what shrinks it.
+                let slope = e.term("dphi", t: t + 1, unit: 0) ?? 0
+                out.append(TextLine(ko ? "    ρ = (W_hhᵀ (φ′(a_{t+1}) ⊙ dL/dh_{t+1}))\(u); 이 유닛의 φ′(a_{t+1}) = \(n(slope)) (1보다 작으면 기울기가 줄어듭니다)"
+                                       : "    ρ = (W_hhᵀ (φ′(a_{t+1}) ⊙ dL/dh_{t+1}))\(u); this unit's φ′(a_{t+1}) = \(n(slope)) (below 1, it shrinks the gradient)", .dim))
+            }
             if spec.kind == .lstm {
                 var parts = ["dc.f", "dc.h"]
                 if spec.peephole { parts.append("dc.p") }
@@ -446,6 +507,7 @@ public final class TerminalStepView {
         let a = abs(v)
         let text: String
         if v == 0 { text = " 0.000" }
+        else if a < 1e-99 { text = "<1e-99" }
         else if a < 0.0005 || a >= 999.5 { text = String(format: "%+.0e", v).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e+") }
         else if a < 9.9995 { text = String(format: "%+.3f", v) }
         else if a < 99.995 { text = String(format: "%+.2f", v) }
@@ -509,23 +571,56 @@ struct TextLine {
 
     mutating func append(_ text: String, _ style: Style = .plain) { parts.append((text, style)) }
 
-    /// The text clipped to `width` columns; with `color`, SGR codes (positive orange, negative
-    /// blue, as the page's heatmaps), reset at the end of the line.
+    var width: Int { parts.reduce(0) { $0 + TextLine.width($1.0) } }
+
+    /// The text in `width` columns; with `color`, SGR codes (positive orange, negative blue, as
+    /// the page's heatmaps), reset after each piece. A line too long is cut between words and
+    /// ends in "…": a number is shown whole or not at all.
     func render(width: Int, color: Bool) -> String {
         var out = "", used = 0
-        for (text, style) in parts {
-            var piece = ""
-            for ch in text {
-                let w = TextLine.width(ch)
-                if used + w > width { break }
-                piece.append(ch)
-                used += w
-            }
-            if piece.isEmpty { continue }
+        let cut = self.width > width
+        let room = cut ? width - 1 : width
+        func emit(_ piece: String, _ style: Style) {
             if color, let code = TextLine.code(style) { out += "\u{1B}[\(code)m" + piece + "\u{1B}[0m" } else { out += piece }
-            if used >= width { break }
         }
+        for (text, style) in parts {
+            let w = TextLine.width(text)
+            if used + w <= room { emit(text, style); used += w; continue }
+            // Whole words of this piece, while they fit (a single character per word for
+            // blocks and sparklines, which have no spaces).
+            var piece = ""
+            let words = text.contains(" ") ? text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) : text.map(String.init)
+            for (k, word) in words.enumerated() {
+                let sep = text.contains(" ") && k > 0 ? " " : ""
+                let ww = TextLine.width(sep + word)
+                if used + ww > room { break }
+                piece += sep + word
+                used += ww
+            }
+            if !piece.isEmpty { emit(piece, style) }
+            break
+        }
+        if cut { out += "…" }
         return out
+    }
+
+    /// The line broken between words into lines of at most `width` columns, the later ones
+    /// indented (for equations and prose, which must not be cut).
+    func wrapped(width: Int) -> [TextLine] {
+        guard self.width > width, parts.count == 1, let (text, style) = parts.first else { return [self] }
+        var lines: [TextLine] = [], current = "", indent = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? indent + word : current + " " + word
+            if TextLine.width(candidate) > width && !current.isEmpty {
+                lines.append(TextLine(current, style))
+                indent = "    "
+                current = indent + word
+            } else {
+                current = candidate
+            }
+        }
+        if !current.isEmpty { lines.append(TextLine(current, style)) }
+        return lines
     }
 
     private static func code(_ s: Style) -> String? {

@@ -45,6 +45,10 @@ extension RNNLab {
             guard files.count == 1 || files.count == 2 else {
                 throw ValidationError("give MODEL.json SEQUENCE.json, or one LESSON.md")
             }
+            var isFolder: ObjCBool = false
+            if files.count == 1, FileManager.default.fileExists(atPath: files[0], isDirectory: &isFolder), isFolder.boolValue {
+                throw ValidationError("\(files[0]) is a folder: give one lesson in it (rnnlab step \(files[0])/LESSON.md)")
+            }
             if files.count == 1, !files[0].hasSuffix(".md") {
                 throw ValidationError("\(files[0]): one file is a lesson (LESSON.md); a model needs its sequence too (MODEL.json SEQUENCE.json)")
             }
@@ -63,7 +67,9 @@ extension RNNLab {
                 throw ExitCode.validationFailure
             }
             let startUnit = (unit ?? 1) - 1
-            if plain || isatty(STDOUT_FILENO) != 1 || isatty(STDIN_FILENO) != 1 {
+            // A terminal that cannot place the cursor (TERM=dumb) gets the plain text too.
+            let dumb = ProcessInfo.processInfo.environment["TERM"] == "dumb"
+            if plain || dumb || isatty(STDOUT_FILENO) != 1 || isatty(STDIN_FILENO) != 1 {
                 var text = view.plain(width: width ?? 80, unit: startUnit)
                 if !text.hasSuffix("\n") { text += "\n" }
                 guard writeAll(Array(text.utf8), to: STDOUT_FILENO) else { throw ExitCode.failure }
@@ -90,6 +96,13 @@ extension RNNLab {
             let runner = LessonRunner(showProgress: isatty(STDERR_FILENO) == 1)
             let parsed: Lesson
             do throws(LessonError) { parsed = try LessonRunner.read(file: file) } catch { fail(error.description) }
+            // Known before running: which cells show a step-through (a lesson without one is
+            // told so at once, not after its training).
+            let shows = parsed.blocks.reduce(0) { count, block in
+                if case .cell(let source, _) = block { return count + source.components(separatedBy: "step_through").count - 1 }
+                return count
+            }
+            if shows == 0 { fail("\(file): shows no step-through (add `show: step_through` after a `step`)") }
             let (report, shown) = runner.runShowingStepThroughs(lesson: parsed)
             let n = cell ?? 1
             guard shown.count >= n else {
@@ -132,6 +145,7 @@ extension RNNLab {
                 var changed = rnnlab_term_take_resize() == 1
                 if n == 0 {
                     if playing {
+                        // Forward, then on into the backward pass, to its end.
                         let next = view.stepping(position, by: 1)
                         if next == position { playing = false } else { position = next }
                         changed = true
@@ -155,12 +169,15 @@ extension RNNLab {
                     case .next: position = view.stepping(position, by: 1)
                     case .previous: position = view.stepping(position, by: -1)
                     case .home: position = view.start(position.pass, unit: position.unit)
-                    case .end: position = view.stepping(view.start(position.pass, unit: position.unit), by: Int.max / 2)
+                    case .end: position = view.end(position.pass, unit: position.unit)
                     case .forward: position = view.switching(position, to: .forward)
                     case .backward: position = view.switching(position, to: .backward)
                     case .nextUnit: position.unit = (position.unit + 1) % view.units
                     case .previousUnit: position.unit = (position.unit + view.units - 1) % view.units
-                    case .play: playing.toggle()
+                    case .play:
+                        // At the very end, play starts again from the beginning.
+                        if !playing && position == view.end(.backward, unit: position.unit) { position = view.start(.forward, unit: position.unit) }
+                        playing.toggle()
                     case .help: help = true
                     case .other: break
                     }
@@ -202,16 +219,14 @@ enum Key: Equatable {
         let key: Key
         switch first {
         case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03, 0x04: key = .quit
-        case UInt8(ascii: "n"), UInt8(ascii: "l"): key = .next
-        case UInt8(ascii: "p"), UInt8(ascii: "h"): key = .previous
+        case UInt8(ascii: "n"): key = .next
+        case UInt8(ascii: "p"): key = .previous
         case UInt8(ascii: "f"): key = .forward
         case UInt8(ascii: "b"): key = .backward
         case UInt8(ascii: "u"): key = .nextUnit
         case UInt8(ascii: "U"): key = .previousUnit
         case UInt8(ascii: " "): key = .play
         case UInt8(ascii: "?"): key = .help
-        case UInt8(ascii: "g"): key = .home
-        case UInt8(ascii: "G"): key = .end
         default: key = .other
         }
         return (key, 1)
