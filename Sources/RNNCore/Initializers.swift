@@ -1,3 +1,5 @@
+import RNNKernels
+
 /// Keras's default initializers, on rnnlab's seeded, portable RNG:
 /// - input kernels (W_x*, W_hy): Glorot-uniform, U(−l, l) with l = √(6 / (fan_in + fan_out)),
 ///   fans taken over the stacked gate matrix as Keras stores it (X and G·H);
@@ -18,7 +20,7 @@ extension Network {
                 let limit = (6.0 / Double(X + G * H)).squareRoot()
                 for k in 0..<(G * H * X) { p[wx + k] = rng.uniform(-limit, limit) }
                 let q = orthogonalColumns(rows: G * H, cols: H, rng: &rng)
-                for k in 0..<(G * H * H) { p[wh + k] = q[k] }
+                p.replaceSubrange(wh..<(wh + G * H * H), with: q)
                 if s.kind == .lstm { for j in 0..<H { p[b + j] = 1 } }
             }
         }
@@ -30,26 +32,25 @@ extension Network {
 }
 
 /// A rows × cols matrix (rows ≥ cols) with orthonormal columns: Q of the QR factorization of a
-/// standard normal matrix, signs fixed by R's diagonal so the distribution is uniform (as Keras
-/// does). Gram–Schmidt with reorthogonalization is exact enough at these sizes.
+/// standard normal matrix (drawn row by row), signs fixed by R's diagonal so the distribution is
+/// uniform (as Keras does).
 func orthogonalColumns(rows: Int, cols: Int, rng: inout SplitMix64) -> [Double] {
-    precondition(rows >= cols)
     var a = [Double](repeating: 0, count: rows * cols)
-    for k in 0..<(rows * cols) { a[k] = rng.normal() }
-    for j in 0..<cols {
-        var rjj = 0.0
-        for _ in 0..<2 {
-            for i in 0..<j {
-                var dot = 0.0
-                for r in 0..<rows { dot += a[r * cols + i] * a[r * cols + j] }
-                for r in 0..<rows { a[r * cols + j] -= dot * a[r * cols + i] }
-            }
-        }
-        var norm = 0.0
-        for r in 0..<rows { norm += a[r * cols + j] * a[r * cols + j] }
-        rjj = norm.squareRoot()
-        // Q's column j is the normalized residual; sign(R_jj) is positive by construction.
-        for r in 0..<rows { a[r * cols + j] /= rjj }
+    a.withUnsafeMutableBufferPointer { buffer in  // no array bookkeeping per draw in debug builds
+        for k in buffer.indices { buffer[k] = rng.normal() }
     }
+    orthonormalize(&a, rows: rows, cols: cols)
     return a
+}
+
+/// Replaces the row-major rows × cols matrix a (rows ≥ cols, full rank) by Q of a = QR with R's
+/// diagonal positive. Q is unique, so any stable QR gives the same Q to rounding; this one is block
+/// Gram–Schmidt on the dense kernels (Sources/RNNKernels/orthonormal.c): seconds for the largest
+/// cell's 16384 × 4096, where Gram–Schmidt column by column in Swift took minutes.
+func orthonormalize(_ a: inout [Double], rows: Int, cols: Int) {
+    precondition(rows >= cols && rows <= Int(Int32.max) && a.count == rows * cols)
+    a.withUnsafeMutableBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        rk_orthonormalize(Int32(rows), Int32(cols), base, Int32(cols))
+    }
 }

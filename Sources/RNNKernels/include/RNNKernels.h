@@ -27,6 +27,11 @@ void rk_gemm(int transA, int transB, int m, int n, int k, double alpha,
 void rk_gemm_one_thread(int transA, int transB, int m, int n, int k, double alpha,
                         const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc);
 
+/// Overwrites the m x n matrix a (m >= n) with Q of its QR factorisation A = QR, R's diagonal
+/// positive (orthonormal columns; unique for a full-rank A). Block Gram–Schmidt with
+/// reorthogonalisation on rk_gemm, in orthonormal.c; the same bits on every run on the same machine.
+void rk_orthonormalize(int m, int n, double *a, int lda);
+
 /// max_i |x_i|, or NaN if any entry is NaN.
 double rk_amax(int n, const double *x);
 
