@@ -24,13 +24,16 @@ public enum TraceFiles {
 
     /// Parses a model file's bytes. `name` is how errors refer to the file.
     public static func model(_ bytes: [UInt8], name: String) throws(InputError) -> Model {
-        let root = try parse(bytes, name: name)
-        let obj = try FieldReader(file: name, node: root, path: nil).object(allowed: modelKeys)
+        try model(root: try parse(bytes, name: name), name: name)
+    }
 
-        let cellText = try obj.required("cell").string()
-        guard let cell = CellKind(rawValue: cellText.value) else {
-            throw obj.error("cell", line: cellText.line, "is \"\(InputError.excerpt(cellText.value))\"; expected one of rnn, lstm, gru")
+    static func model(root: JSONNode, name: String) throws(InputError) -> Model {
+        let top = FieldReader(file: name, node: root, path: nil)
+        if let half = encoderDecoderKey(root) {
+            throw InputError(file: name, line: root.line, field: half, message: "makes this an encoder–decoder model, which `rnnlab trace` reads; this reads single networks only")
         }
+        let obj = try top.object(allowed: modelKeys)
+        let cell = try cellKind(obj.required("cell"))
         // Limits before anything is sized by them (num_layers Int.max must not allocate); the
         // weights' shapes are checked before the parameters are allocated, below.
         let inputSize = try obj.required("input_size").positiveInteger(atMost: maxSize)
@@ -40,6 +43,32 @@ public enum TraceFiles {
         let bidirectional = try obj.optional("bidirectional")?.bool() ?? false
         let vocab = try obj.optional("vocab_size")?.positiveInteger(atMost: maxVocabulary)
 
+        let (activation, variant, peephole) = try cellOptions(obj, cell: cell)
+        let spec = NetworkSpec(
+            cell: cell, inputSize: inputSize, hiddenSizes: Array(repeating: hiddenSize, count: layers),
+            outputSize: outputSize, activation: activation, gruVariant: variant, peephole: peephole,
+            bidirectional: bidirectional, vocabularySize: vocab)
+        let network = Network(spec)
+        let parameters = try readWeights(
+            obj.required("weights"), layout: network.layout, model: describe(spec)
+        ) { sizeLabels($0, spec: spec) }
+        return Model(network: network, parameters: parameters)
+    }
+
+    /// The cell kind a `cell` field names.
+    static func cellKind(_ node: FieldReader) throws(InputError) -> CellKind {
+        let text = try node.string()
+        guard let cell = CellKind(rawValue: text.value) else {
+            throw node.error("is \"\(InputError.excerpt(text.value))\"; expected one of rnn, lstm, gru")
+        }
+        return cell
+    }
+
+    /// `activation` (rnn), `gru_variant` (gru) and `peephole` (lstm) of an object describing a
+    /// cell: each an error for a cell it does not apply to.
+    static func cellOptions(_ obj: ObjectReader, cell: CellKind) throws(InputError)
+        -> (activation: Activation, gruVariant: GRUVariant, peephole: Bool)
+    {
         var activation = Activation.tanh
         if let node = obj.optional("activation") {
             guard cell == .rnn else { throw node.error("applies to cell rnn only, not \(cell.rawValue)") }
@@ -63,30 +92,36 @@ public enum TraceFiles {
             guard cell == .lstm else { throw node.error("applies to cell lstm only, not \(cell.rawValue)") }
             peephole = try node.bool()
         }
-        let spec = NetworkSpec(
-            cell: cell, inputSize: inputSize, hiddenSizes: Array(repeating: hiddenSize, count: layers),
-            outputSize: outputSize, activation: activation, gruVariant: variant, peephole: peephole,
-            bidirectional: bidirectional, vocabularySize: vocab)
-        let network = Network(spec)
-        let weights = try obj.required("weights").object(allowed: nil)
-        let expected = Set(network.layout.slots.map(\.name))
+        return (activation, variant, peephole)
+    }
+
+    /// The `weights` object: exactly the layout's names, each of exactly its shape (all checked
+    /// before the parameters are allocated), read into one flat vector. `model` describes the
+    /// model in the message for a weight it does not have; `labels` names the sizes that fix a
+    /// weight's rows and columns.
+    static func readWeights(
+        _ node: FieldReader, layout: ParameterLayout, model: String,
+        labels: (TensorSlot) -> (rows: String, cols: String)
+    ) throws(InputError) -> [Double] {
+        let weights = try node.object(allowed: nil)
+        let expected = Set(layout.slots.map(\.name))
         for (key, node) in weights.members where !expected.contains(key) {
-            throw node.error("is not a weight of this model (\(describe(spec)) has \(network.layout.slots.map(\.name).joined(separator: ", ")))")
+            throw node.error("is not a weight of this model (\(model) has \(layout.slots.map(\.name).joined(separator: ", ")))")
         }
         var given: [(TensorSlot, FieldReader)] = []
-        for slot in network.layout.slots {
+        for slot in layout.slots {
             guard let node = weights.optional(slot.name) else {
                 throw weights.error(slot.name, line: nil, "is missing")
             }
-            try node.checkTensor(slot, labels: sizeLabels(slot, spec: spec))
+            try node.checkTensor(slot, labels: labels(slot))
             given.append((slot, node))
         }
         // Every weight has its shape, so the file holds all these numbers: allocating is safe.
-        var parameters = [Double](repeating: 0, count: network.layout.count)
+        var parameters = [Double](repeating: 0, count: layout.count)
         for (slot, node) in given {
             try node.readTensor(slot, into: &parameters)
         }
-        return Model(network: network, parameters: parameters)
+        return parameters
     }
 
     /// Parses a sequence file for the given model.
@@ -147,7 +182,7 @@ public enum TraceFiles {
         return (Sample(input: input, loss: loss, targets: targets, h0: h0, c0: c0), truncation)
     }
 
-    private static func parse(_ bytes: [UInt8], name: String) throws(InputError) -> JSONNode {
+    static func parse(_ bytes: [UInt8], name: String) throws(InputError) -> JSONNode {
         do {
             return try JSONReader.parse(bytes)
         } catch {
@@ -155,7 +190,7 @@ public enum TraceFiles {
         }
     }
 
-    private static func describe(_ spec: NetworkSpec) -> String {
+    static func describe(_ spec: NetworkSpec) -> String {
         var s = spec.cell.rawValue
         if spec.cell == .gru { s += " (\(spec.gruVariant.rawValue))" }
         if spec.peephole { s += " with peepholes" }

@@ -15,7 +15,9 @@ extension RNNLab {
                 (mse_last, mse_all, xent_last, xent_all) and its targets. The output \
                 (format rnnlab.trace.v1) holds, for every step, the gates, states and outputs; \
                 dL/dh_t (and dL/dc_t) for t = 0…T; the Jacobian norms ‖∂h_T/∂h_t‖; and dL/dθ for \
-                every weight. See the README for the file formats.
+                every weight. An encoder–decoder MODEL.json (with "encoder" and "decoder") takes \
+                a SEQUENCE.json of "source" and "target" token ids (BOS and EOS implicit) and \
+                records both halves. See the README for the file formats.
 
                 Exit status: 0 on success, 1 for a bad input file (one line on standard error \
                 naming the file and field; nothing is written), 64 for a usage error.
@@ -46,6 +48,13 @@ extension RNNLab {
         /// used, to stay on the safe side.
         static let readFactor = 20.0, bytesPerValue = 30.0
 
+        /// Recorded values per step of a network: gates and states of every cell, x_t and y_t.
+        static func valuesPerStep(_ spec: NetworkSpec) -> Double {
+            let units = Double(spec.hiddenSizes.reduce(0, +) * (spec.bidirectional ? 2 : 1))
+            let gates = Double(spec.cell == .lstm ? 4 : spec.cell == .gru ? 3 : 0)
+            return units * (gates + 4) + Double(spec.inputSize + 2 * spec.outputSize)
+        }
+
         func run() throws {
             let bytes: [UInt8]
             let limit = maxMemory.flatMap(LessonLimits.bytes) ?? LessonLimits.defaultMemory
@@ -55,17 +64,25 @@ extension RNNLab {
             }
             do {
                 let modelBytes = try readInput(model)
-                let parsedModel = try TraceFiles.model(modelBytes, name: model)
+                let parsedModel = try TraceFiles.anyModel(modelBytes, name: model)
                 let size = (try? FileManager.default.attributesOfItem(atPath: sequence)[.size] as? NSNumber)?.doubleValue ?? 0
                 try refuse(sequence, "reading this \(Budget.describe(bytes: size)) sequence", size * Self.readFactor)
                 let sequenceBytes = try readInput(sequence)
-                let (sample, truncation) = try TraceFiles.sample(sequenceBytes, name: sequence, model: parsedModel)
-                let spec = parsedModel.network.spec
-                let units = Double(spec.hiddenSizes.reduce(0, +) * (spec.bidirectional ? 2 : 1))
-                let gates = Double(spec.cell == .lstm ? 4 : spec.cell == .gru ? 3 : 0)
-                let perStep = units * (gates + 4) + Double(spec.inputSize + 2 * spec.outputSize)
-                try refuse(sequence, "a trace of \(NumberFormat.grouped(sample.steps)) steps", Double(sample.steps) * perStep * Self.bytesPerValue + size * 2)
-                bytes = RNNCore.Trace(model: parsedModel, sample: sample, truncation: truncation).json()
+                switch parsedModel {
+                case .network(let parsedModel):
+                    let (sample, truncation) = try TraceFiles.sample(sequenceBytes, name: sequence, model: parsedModel)
+                    let spec = parsedModel.network.spec
+                    let perStep = Self.valuesPerStep(spec)
+                    try refuse(sequence, "a trace of \(NumberFormat.grouped(sample.steps)) steps", Double(sample.steps) * perStep * Self.bytesPerValue + size * 2)
+                    bytes = RNNCore.Trace(model: parsedModel, sample: sample, truncation: truncation).json()
+                case .encoderDecoder(let parsedModel):
+                    let pair = try TraceFiles.pair(sequenceBytes, name: sequence, model: parsedModel)
+                    let s2s = parsedModel.seq2seq
+                    let values = Double(pair.source.count) * Self.valuesPerStep(s2s.encoder.spec)
+                        + Double(pair.target.count + 1) * Self.valuesPerStep(s2s.decoder.spec)
+                    try refuse(sequence, "a trace of \(NumberFormat.grouped(pair.source.count)) + \(NumberFormat.grouped(pair.target.count + 1)) steps", values * Self.bytesPerValue + size * 2)
+                    bytes = Seq2SeqTrace(model: parsedModel, pair: pair).json()
+                }
             } catch {
                 FileHandle.standardError.write(Data((error.description + "\n").utf8))
                 throw ExitCode.failure
