@@ -18,6 +18,9 @@ extension RNNLab {
                 --sequences random sequences, Adam, --epochs epochs) and prints sequences per \
                 second and a digest of the trained parameters and the loss history, so that a \
                 change to the core can be checked to give the same bits.
+
+                With --seq2seq reverse (or sort) it trains the encoder–decoder toy task instead \
+                (benchmarks/seq2seq.py passes the lesson's sizes).
                 """
         )
 
@@ -37,6 +40,9 @@ extension RNNLab {
         var repeats: Int = 10
         @Flag(help: "Also compute the Jacobian norms.")
         var jacobian = false
+
+        @Flag(help: "Time the initial parameters (Network.initialParameters) instead of one forward + backward pass.")
+        var initialization = false
 
         @Flag(help: "Time training (Network.train) instead of one forward + backward pass.")
         var train = false
@@ -62,8 +68,13 @@ extension RNNLab {
         var activation: String = "tanh"
         @Option(help: "Training: token inputs through an embedding of this many symbols (--input is its width).")
         var vocabulary: Int?
+        @Option(help: "Train and time the encoder–decoder toy task instead: reverse or sort (digit strings of 3–5 digits; --hidden units, --input as the embedding width, --sequences training pairs, --epochs, --batch, Adam 0.01); prints the time and the held-out exact-match accuracy.")
+        var seq2seq: String?
 
         func validate() throws {
+            if let seq2seq, Seq2SeqToyTask(rawValue: seq2seq) == nil {
+                throw ValidationError("--seq2seq must be reverse or sort")
+            }
             guard CellKind(rawValue: cell) != nil else { throw ValidationError("--cell must be rnn, lstm or gru") }
             guard input > 0, hidden > 0, steps > 0, repeats > 0, layers > 0 else {
                 throw ValidationError("--input, --hidden, --steps, --layers and --repeats must be positive")
@@ -80,6 +91,8 @@ extension RNNLab {
         }
 
         func run() throws {
+            if initialization { return runInitialization() }
+            if let seq2seq { return try runSeq2Seq(Seq2SeqToyTask(rawValue: seq2seq)!) }
             if train { return runTraining() }
             let spec = NetworkSpec(
                 cell: CellKind(rawValue: cell)!, inputSize: input,
@@ -169,9 +182,47 @@ extension RNNLab.Bench {
     }
 }
 
+extension RNNLab.Bench {
+    /// Times `Network.initialParameters(seed:)`: the draws and, for every cell, the orthogonal
+    /// initialisation of its stacked recurrent kernel (G·H × H).
+    func runInitialization() {
+        let spec = NetworkSpec(
+            cell: CellKind(rawValue: cell)!, inputSize: input,
+            hiddenSizes: Array(repeating: hidden, count: layers), outputSize: 1,
+            gruVariant: GRUVariant(rawValue: gruVariant)!)
+        let network = Network(spec)
+        var times: [Double] = [], cpuTimes: [Double] = []
+        var digests: Set<String> = []
+        for k in 0...repeats {
+            let start = ContinuousClock.now, cpuStart = processCPUSeconds()
+            let parameters = network.initialParameters(seed: 1)
+            let elapsed = ContinuousClock.now - start, cpu = processCPUSeconds() - cpuStart
+            var d = Digest()
+            d.add(parameters)
+            digests.insert(d.hex)
+            if k > 0 {
+                times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                cpuTimes.append(cpu)
+            }
+        }
+        times.sort()
+        cpuTimes.sort()
+        let gates = CellSpec(kind: spec.cell, inputSize: input, hiddenSize: hidden).gateCount
+        // The CPU time (both threads) says what the machine's other load hides in the wall time.
+        print("{\"min\":\(times[0]),\"median\":\(times[times.count / 2]),\"cpu_min\":\(cpuTimes[0]),\"rows\":\(gates * hidden),\"cols\":\(hidden),\"digest\":\"\(digests.sorted()[0])\",\"repeatable\":\(digests.count == 1),\"kernels\":\"\(BLAS.instructionSet)\",\"threads\":\(BLAS.threads)}")
+    }
+
+    /// User and system time of every thread of this process so far.
+    private func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
+}
+
 /// FNV-1a over the bit patterns of every recorded number and the gradient: equal digests mean
 /// bit-identical results.
-private struct Digest {
+struct Digest {
     private var state: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ values: [Double]) {
