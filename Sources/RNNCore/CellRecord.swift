@@ -1,3 +1,5 @@
+import Foundation
+
 /// The per-step record of one cell run over one sequence: the single source for backward,
 /// reports, graphs and the trace.
 ///
@@ -100,14 +102,19 @@ extension Array where Element == Double {
 
     /// Makes this `count` zeros, keeping its storage when it is large enough.
     mutating func refillWithZeros(count: Int) {
-        if self.count == count {
-            if count > 0 { withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: count) } }
-        } else if count <= capacity {
-            removeAll(keepingCapacity: true)
-            append(contentsOf: repeatElement(0, count: count))
-        } else {
+        guard count <= capacity else {
             self = [Double](repeating: 0, count: count)
+            return
         }
+        // Only the difference in length is removed or appended, and the zeros are one memset:
+        // element by element, a debug build spent most of a pass over sequences of changing
+        // lengths (an encoder–decoder's) here. 0.0 is all zero bits.
+        if count < self.count {
+            removeLast(self.count - count)
+        } else if count > self.count {
+            append(contentsOf: repeatElement(0, count: count - self.count))
+        }
+        if count > 0 { withUnsafeMutableBufferPointer { _ = memset($0.baseAddress!, 0, count * MemoryLayout<Double>.stride) } }
     }
 }
 
