@@ -253,16 +253,21 @@ def make_case(name, extra, T, loss, seed, with_h0, scale):
     return model, seq, expected
 
 
-def main():
-    os.makedirs(OUT, exist_ok=True)
-    for case in CASES:
-        model, seq, expected = make_case(*case)
+def write_fixtures(out, cases, make):
+    """Writes out/NAME.{model,sequence,expected}.json for each case, make(*case) giving the three."""
+    os.makedirs(out, exist_ok=True)
+    for case in cases:
+        model, seq, expected = make(*case)
         name = case[0]
         for suffix, obj in (("model", model), ("sequence", seq), ("expected", expected)):
-            with open(os.path.join(OUT, f"{name}.{suffix}.json"), "w") as f:
+            with open(os.path.join(out, f"{name}.{suffix}.json"), "w") as f:
                 json.dump(obj, f, indent=1)
                 f.write("\n")
         print("wrote", name, "loss", expected["loss"], file=sys.stderr)
+
+
+def main():
+    write_fixtures(OUT, CASES, make_case)
 
 
 if __name__ == "__main__":

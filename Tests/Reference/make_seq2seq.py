@@ -34,7 +34,7 @@ import jax
 import jax.numpy as jnp
 
 sys.path.insert(0, os.path.dirname(__file__))
-from make_reference import step, weight_shapes  # noqa: E402  (the cell equations)
+from make_reference import step, weight_shapes, write_fixtures  # noqa: E402  (the cell equations)
 
 jax.config.update("jax_enable_x64", True)
 
@@ -274,15 +274,7 @@ def make_case(name, enc_extra, dec_extra, S, n, seed):
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    for case in CASES:
-        model, seq, expected = make_case(*case)
-        name = case[0]
-        for suffix, obj in (("model", model), ("sequence", seq), ("expected", expected)):
-            with open(os.path.join(OUT, f"{name}.{suffix}.json"), "w") as f:
-                json.dump(obj, f, indent=1)
-                f.write("\n")
-        print("wrote", name, "loss", expected["loss"], file=sys.stderr)
+    write_fixtures(OUT, CASES, make_case)
 
 
 if __name__ == "__main__":
