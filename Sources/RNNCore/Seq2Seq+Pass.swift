@@ -86,16 +86,9 @@ extension Seq2Seq {
         encoder.forward(
             weights: w, sample: encoderSample(pair), perturbation: nudge(.encoder),
             recurrent: buffers?.encoder.recurrent ?? [], into: &record.encoder)
-        let (h0, c0) = bridge(record.encoder)
-        var sample = decoderSample(pair)
-        sample.h0 = h0[0]
-        sample.c0 = c0?[0]
-        if h0.count > 1 {
-            sample.upperH0 = Array(h0[1...])
-            sample.upperC0 = c0.map { Array($0[1...]) }
-        }
         decoder.forward(
-            weights: w + decoderOffset, sample: sample, perturbation: nudge(.decoder),
+            weights: w + decoderOffset, sample: decoderSample(pair, bridgedFrom: record.encoder),
+            perturbation: nudge(.decoder),
             recurrent: buffers?.decoder.recurrent ?? [], into: &record.decoder)
     }
 
@@ -150,11 +143,31 @@ extension Seq2Seq {
         Sample(input: .tokens(pair.source), loss: .xentAll, targets: .classes([]))
     }
 
-    /// The decoder under teacher forcing: reads BOS, target; predicts target, EOS (`xent_all`).
-    func decoderSample(_ pair: Seq2SeqPair) -> Sample {
-        Sample(
+    /// The decoder under teacher forcing: reads BOS, target; predicts target, EOS (`xent_all`);
+    /// starts from zeros unless `encoded` gives the states to bridge.
+    func decoderSample(_ pair: Seq2SeqPair, bridgedFrom encoded: NetworkRecord? = nil) -> Sample {
+        var sample = Sample(
             input: .tokens(decoderInput(pair.target)), loss: .xentAll,
             targets: .classes(decoderTargets(pair.target)))
+        guard let encoded else { return sample }
+        let (h0, c0) = bridge(encoded)
+        sample.h0 = h0[0]
+        sample.c0 = c0?[0]
+        if h0.count > 1 {
+            sample.upperH0 = Array(h0[1...])
+            sample.upperC0 = c0.map { Array($0[1...]) }
+        }
+        return sample
+    }
+
+    /// Both halves as ordinary networks see them: the encoder's sample (the source tokens; it has
+    /// no loss) and the decoder's (BOS, target in; target, EOS as its `xent_all` targets; the
+    /// bridged states as h0, c0, upperH0, upperC0). With `encoder`, `decoder`,
+    /// `encoderParameters(_:)` and `decoderParameters(_:)` they let every single-network tool
+    /// (per-step losses, Jacobian norms, graphs, the step-through) read either half of `record`;
+    /// `decoder.forward(parameters: decoderParameters(p), sample:)` gives `record.decoder` again.
+    public func samples(for record: Seq2SeqRecord) -> (encoder: Sample, decoder: Sample) {
+        (encoderSample(record.pair), decoderSample(record.pair, bridgedFrom: record.encoder))
     }
 }
 

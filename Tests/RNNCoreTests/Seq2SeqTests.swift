@@ -238,3 +238,28 @@ struct Seq2SeqGenerationTests {
         #expect(sample(1e-9, seed: 4) == model.generate(parameters: parameters, source: pairs[0].source, maxLength: 20).tokens)
     }
 }
+
+@Suite("Encoder–decoder halves as networks")
+struct Seq2SeqHalvesTests {
+    @Test(arguments: Seq2SeqTests.caseNames)
+    func eachHalfIsAnOrdinaryNetwork(_ name: String) throws {
+        let (model, parameters, pairs) = try randomSeq2Seq(Seq2SeqTests.spec(name), lengths: [(6, 7)], seed: 41)
+        var record = model.forward(parameters: parameters, pair: pairs[0])
+        let gradient = model.backward(parameters: parameters, record: &record)
+        let (_, decoderSample) = model.samples(for: record)
+        let decoderParameters = model.decoderParameters(parameters)
+        // The decoder alone, from the bridged states: the same record and decoder gradient.
+        let (alone, g) = model.decoder.lossAndGradient(parameters: decoderParameters, sample: decoderSample)
+        #expect(alone.loss == record.loss && alone.y == record.decoder.y)
+        #expect(alone.layers.map { $0[0].dh } == record.decoder.layers.map { $0[0].dh })
+        #expect(g == Array(gradient[(model.parameterCount - g.count)...]))
+        // The encoder's Jacobian norms as for any network: S + 1 of them, ending at 1.
+        let norms = model.encoder.jacobianNorms(
+            parameters: model.encoderParameters(parameters), record: record.encoder, layer: 0, direction: 0)
+        #expect(norms.count == 7 && norms.last == 1)
+        let steps = LossKind.xentAll.stepLosses(
+            y: record.decoder.y, steps: record.decoder.steps, outputSize: model.spec.targetVocabularySize,
+            targets: decoderSample.targets)
+        #expect(abs(steps.reduce(0, +) - record.loss) <= 1e-15 * record.loss)
+    }
+}
