@@ -103,6 +103,8 @@ public struct ShownStepThrough: Sendable {
     public let line: Int
     public let trace: Trace
     public let language: String
+    /// For a token model: the symbol of each token id (empty otherwise).
+    public let symbols: [String]
 }
 
 final class StepThroughCollector: @unchecked Sendable {

@@ -37,8 +37,12 @@ public final class TerminalStepView {
     /// Pass-wide scales: the largest |value| of each row over every step.
     private var scales: [String: Double] = [:]
 
-    public init(trace: Trace, language: String) {
+    /// The symbol of each token id, for token models (as the lesson's text data names them).
+    let symbols: [String]
+
+    public init(trace: Trace, language: String, symbols: [String] = []) {
         self.trace = trace
+        self.symbols = symbols
         record = trace.record.layers[0][0]
         ko = language == "ko"
         steps = record.steps
@@ -232,10 +236,13 @@ public final class TerminalStepView {
         }
         switch trace.sample.input {
         case .vectors:
-            let X = record.spec.inputSize
-            out.append(list("x_t", trace.record.input[((t - 1) * X)..<(t * X)]))
+            let X = record.spec.inputSize, x = trace.record.input[((t - 1) * X)..<(t * X)]
+            var line = list("x_t", x)
+            // One-hot characters: name the character.
+            if !symbols.isEmpty, x.filter({ $0 != 0 }) == [1], let k = x.firstIndex(of: 1) { line.append(" =" + symbol(k - x.startIndex)) }
+            out.append(line)
         case .tokens(let ids):
-            out.append(TextLine(TextLine.padded("w_t", to: Self.labelWidth) + (ko ? "토큰 \(ids[t - 1])" : "token \(ids[t - 1])")))
+            out.append(TextLine(TextLine.padded("w_t", to: Self.labelWidth) + (ko ? "토큰 \(ids[t - 1])" : "token \(ids[t - 1])") + symbol(ids[t - 1])))
         }
         let netSpec = trace.model.network.spec, Y = netSpec.outputSize, y = trace.record.y
         if y.count >= steps * Y {
@@ -245,7 +252,7 @@ public final class TerminalStepView {
                 let m = yt.max() ?? 0, e = yt.map { exp($0 - m) }, z = e.reduce(0, +)
                 let top = e.enumerated().sorted { $0.element > $1.element }.prefix(3)
                 out.append(TextLine(TextLine.padded("p(y_t)", to: Self.labelWidth)
-                                    + top.map { (ko ? "클래스 " : "class ") + "\($0.offset) \(String(format: "%.3f", $0.element / z))" }.joined(separator: ", ")))
+                                    + top.map { (symbols.isEmpty ? (ko ? "클래스 " : "class ") + "\($0.offset)" : symbol($0.offset).trimmingCharacters(in: .whitespaces)) + " \(String(format: "%.3f", $0.element / z))" }.joined(separator: ", ")))
             } else {
                 out.append(list("y_t", yt))
             }
@@ -332,9 +339,16 @@ public final class TerminalStepView {
         line.append("●", .bold)
         line.append(String(repeating: "·", count: max(cols.count - at - 1, 0)), .dim)
         if case .tokens(let ids) = trace.sample.input, p.t >= 1 {
-            line.append("  w_\(p.t) = \(ids[p.t - 1])")
+            line.append("  w_\(p.t) = \(ids[p.t - 1])" + symbol(ids[p.t - 1]))
         }
         return line
+    }
+
+    /// A token's symbol, quoted and with controls shown as escapes (" 'h'", " '\\n'").
+    private func symbol(_ id: Int) -> String {
+        guard id >= 0, id < symbols.count else { return "" }
+        let shown = symbols[id].unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? ($0 == "\n" ? "\\n" : $0 == "\t" ? "\\t" : "\\u{\(String($0.value, radix: 16))}") : String($0) }.joined()
+        return " '\(shown)'"
     }
 
     /// `count` steps in at most `width` columns: `per` steps a column.

@@ -60,8 +60,8 @@ extension RNNLab {
         }
 
         func run() throws {
-            let (trace, lang) = try load()
-            let view = TerminalStepView(trace: trace, language: lang)
+            let (trace, lang, symbols) = try load()
+            let view = TerminalStepView(trace: trace, language: lang, symbols: symbols)
             if let unit, unit > view.units {
                 FileHandle.standardError.write(Data("rnnlab step: --unit \(unit): the cell has \(view.units) unit\(view.units == 1 ? "" : "s")\n".utf8))
                 throw ExitCode.validationFailure
@@ -79,7 +79,7 @@ extension RNNLab {
         }
 
         /// The trace to show, and the language of its labels.
-        private func load() throws -> (RNNCore.Trace, String) {
+        private func load() throws -> (RNNCore.Trace, String, [String]) {
             if files.count == 2 {
                 do throws(InputError) {
                     let model = try TraceFiles.model(try readInput(files[0]), name: files[0])
@@ -87,7 +87,7 @@ extension RNNLab {
                     guard sample.steps <= Self.maximumSteps else {
                         throw InputError(file: files[1], message: "a step-through of \(sample.steps) steps is more than the \(Self.maximumSteps) rnnlab step shows: step through a shorter sequence")
                     }
-                    return (RNNCore.Trace(model: model, sample: sample, truncation: truncation), language ?? "en")
+                    return (RNNCore.Trace(model: model, sample: sample, truncation: truncation), language ?? "en", [])
                 } catch {
                     fail(error.description)
                 }
@@ -111,7 +111,7 @@ extension RNNLab {
                 FileHandle.standardError.write(Data("rnnlab step: \(file) shows \(shown.count) step-through\(shown.count == 1 ? "" : "s"); --cell \(n) is not one of them\n".utf8))
                 throw ExitCode.validationFailure
             }
-            return (shown[n - 1].trace, shown[n - 1].language)
+            return (shown[n - 1].trace, shown[n - 1].language, shown[n - 1].symbols)
         }
 
         /// As long a sequence as the page's step-through shows.
