@@ -23,6 +23,11 @@ final class LessonState {
     /// The last recorded step per model.
     var steps: [String: Trace] = [:]
     var sweeps: [String: SweepResult] = [:]
+    /// Encoder–decoders, their digit-string data and their last recorded pair: kept apart from
+    /// `models` and `datasets` because no single-network action can read them.
+    var seq2seqs: [String: LessonSeq2Seq] = [:]
+    var seq2seqData: [String: Seq2SeqData] = [:]
+    var seq2seqSteps: [String: Seq2SeqTrace] = [:]
     var lastModel: String?
     var lastData: String?
     var lastSweep: String?
@@ -64,6 +69,9 @@ final class LessonState {
     func model(_ field: Field?, options: Options) throws(LessonError) -> LessonModel {
         let name = try field?.string() ?? lastModel
         guard let name else { throw options.error("no model defined yet (add a cell with model: before this one)") }
+        if seq2seqs[name] != nil {
+            throw (field ?? options.field).error("\(name) is an encoder–decoder; this takes a single network (an encoder–decoder takes train, evaluate, sample, step and show: loss_curve, unrolled, gradient_norms, jacobian_norms)")
+        }
         guard let m = models[name] else {
             throw (field ?? options.field).error("no model named \(name) (defined: \(models.keys.sorted().joined(separator: ", ")))")
         }
@@ -73,6 +81,9 @@ final class LessonState {
     func dataset(_ field: Field?, options: Options, for model: LessonModel? = nil) throws(LessonError) -> Dataset {
         let name = try field?.string() ?? model?.dataName ?? lastData
         guard let name else { throw options.error("no data defined yet (add a cell with data: before this one)") }
+        if let s = seq2seqData[name] {
+            throw (field ?? options.field).error("\(name) is encoder–decoder data (task \(s.task)): only a model of kind encoder_decoder reads it")
+        }
         guard let d = datasets[name] else {
             throw (field ?? options.field).error("no data named \(name) (defined: \(datasets.keys.sorted().joined(separator: ", ")))")
         }

@@ -68,14 +68,14 @@ enum Shows {
 
     /// A Graphviz figure; drawn from a recorded step, its data is that step's trace (the JSON of
     /// `rnnlab trace`).
-    private static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options,
-                                 trace: Trace? = nil) throws(LessonError) -> Output {
+    static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options,
+                         trace: Trace? = nil, traceJSON: [UInt8]? = nil) throws(LessonError) -> Output {
         do {
             let svg = try Graphviz.svg(fromDOT: dot.text)
             let id = state.nextFigureId()
             return .figure(Figure(id: id, svg: prefixIds(svgBody(svg), with: id + "-"), caption: caption,
                                   alt: dot.attributes["label"] ?? "computation graph", file: svg,
-                                  data: trace.map { ("json", String(decoding: $0.json(), as: UTF8.self)) }))
+                                  data: (trace?.json() ?? traceJSON).map { ("json", String(decoding: $0, as: UTF8.self)) }))
         } catch {
             throw o.error(error.description)
         }
@@ -95,6 +95,7 @@ enum Shows {
     static func one(_ kind: String, _ o: Options, state: LessonState) throws(LessonError) -> [Output] {
         let ko = state.language == "ko"
         let language: DiagramLanguage = ko ? .ko : .en
+        if seq2seqKinds.contains(kind), namesSeq2Seq(o, state) { return try seq2seq(kind, o, state: state) }
         switch kind {
         case "summary":
             let model = try state.model(o["model"], options: o)

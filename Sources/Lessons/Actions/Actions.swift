@@ -13,13 +13,20 @@ enum Actions {
     static func run(_ name: String, _ field: Field, state: LessonState, lessonDirectory: URL,
                     progress: ProgressReporter, outputs: inout [Output]) throws(LessonError) {
         switch name {
+        // An encoder–decoder and its digit-string data have actions of their own (Seq2Seq*.swift).
+        case "model" where isSeq2SeqModel(field): outputs += try defineSeq2SeqModel(field, state: state)
         case "model": outputs += try defineModel(field, state: state, lessonDirectory: lessonDirectory)
+        case "data" where isSeq2SeqData(field): outputs += try defineSeq2SeqData(field, state: state)
         case "data": outputs += try defineData(field, state: state, lessonDirectory: lessonDirectory)
+        case "train" where namesSeq2Seq(field, state: state): outputs += try trainSeq2Seq(field, state: state, progress: progress)
         case "train": outputs += try train(field, state: state, progress: progress)
+        case "evaluate" where namesSeq2Seq(field, state: state): outputs += try evaluateSeq2Seq(field, state: state)
         case "evaluate": outputs += try evaluate(field, state: state)
         case "compare": outputs += try compare(field, state: state, progress: progress)
+        case "step" where namesSeq2Seq(field, state: state): outputs += try stepSeq2Seq(field, state: state)
         case "step": outputs += try step(field, state: state)
         case "sweep": outputs += try sweep(field, state: state, progress: progress)
+        case "sample" where namesSeq2Seq(field, state: state): outputs += try sampleSeq2Seq(field, state: state)
         case "sample": outputs += try sample(field, state: state)
         case "expect": try expect(field, state: state, outputs: &outputs)
         default: outputs += try Shows.show(field, state: state)

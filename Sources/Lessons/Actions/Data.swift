@@ -37,7 +37,7 @@ extension Actions {
         var known = dataCommonOptions
         for (_, options) in dataTasks { known += options.filter { !known.contains($0) } }
         let o = try field.mapping(allowed: known)
-        let task = try o.required("task").choice(dataTasks.map(\.task))
+        let task = try o.required("task").choice(dataTasks.map(\.task) + seq2seqTasks)
         let own = dataCommonOptions + (dataTasks.first { $0.task == task }?.options ?? [])
         for (key, f) in o.entries where !own.contains(key) {
             throw f.error("is not an option of task \(task) (its options: \(own.joined(separator: ", ")))")

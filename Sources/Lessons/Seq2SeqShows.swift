@@ -1,0 +1,77 @@
+import Foundation
+import RNNCore
+import RNNGraph
+import Reports
+
+/// The shows that also read an encoder–decoder: its loss curve, its graph unrolled over the
+/// recorded pair (`unrolled`, `gradient_graph`), and for the encoder's first layer ‖dL/dh_s‖
+/// (`gradient_norms`) and the Jacobian norms from the state it hands over back to each source
+/// step (`jacobian_norms`).
+extension Shows {
+    static let seq2seqKinds: Set<String> = ["loss_curve", "unrolled", "gradient_graph", "gradient_norms", "jacobian_norms"]
+
+    static func namesSeq2Seq(_ o: Options, _ state: LessonState) -> Bool {
+        let name = (try? o["model"]?.string()) ?? state.lastModel
+        return name.map { state.seq2seqs[$0] != nil } ?? false
+    }
+
+    static func seq2seq(_ kind: String, _ o: Options, state: LessonState) throws(LessonError) -> [Output] {
+        let ko = state.language == "ko"
+        let name = try o["model"]?.string() ?? state.lastModel ?? ""
+        guard let model = state.seq2seqs[name] else { throw o.error("no encoder–decoder named \(name)") }
+        for key in ["of", "unit", "step", "steps", "gates", "sweep", "on", "index", "count", "top", "tolerance", "data"] where o[key] != nil {
+            throw o[key]!.error("does not apply to \(kind) of an encoder–decoder")
+        }
+        if kind == "loss_curve" {
+            guard !model.history.isEmpty else {
+                throw o.error("loss_curve needs a trained model: \(name) has not been trained yet (add a train: cell before this one)")
+            }
+            let chart = LineChart(language: state.language, title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch",
+                                  yLabel: ko ? "손실" : "loss", logY: try o["log"]?.bool() ?? true,
+                                  series: [.init(name: "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
+        }
+        guard let trace = state.seq2seqSteps[name] else {
+            throw o.error("\(kind) needs a recorded pair: \(name) has none yet (add a step: cell before this one)")
+        }
+        let r = trace.record.encoder.layers[0][0]
+        let S = r.steps
+        let dh = (0...S).map { euclideanNorm(r.dhAt($0)) }
+        switch kind {
+        case "gradient_norms":
+            var series = [LineChart.Series(name: "‖dL/dh_s‖", points: dh.enumerated().map { (Double($0.offset), $0.element) })]
+            if r.spec.hasCellState {
+                series.append(.init(name: "‖dL/dc_s‖", points: (0...S).map { (Double($0), euclideanNorm(r.dcAt($0))) }))
+            }
+            let chart = LineChart(language: state.language, title: ko ? "인코더의 입력 위치별 기울기 크기" : "The encoder's gradient at every source position",
+                                  xLabel: ko ? "입력 위치 s" : "source position s", yLabel: "‖dL/dh_s‖", logY: try o["log"]?.bool() ?? true, series: series)
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
+        case "jacobian_norms":
+            let symbol = r.spec.kind == .lstm ? "‖∂(h,c)_S/∂(h,c)_s‖" : "‖∂h_S/∂h_s‖"
+            let norms = trace.encoderJacobianNorms[0][0]
+            let chart = LineChart(language: state.language, title: ko ? "인코더의 야코비안 노름 \(symbol)" : "The encoder's Jacobian norm \(symbol)",
+                                  xLabel: ko ? "입력 위치 s" : "source position s", yLabel: symbol, logY: try o["log"]?.bool() ?? true,
+                                  series: [.init(name: symbol, points: norms.enumerated().map { (Double($0.offset), $0.element) })])
+            return [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
+        default:  // unrolled, gradient_graph
+            guard let data = state.seq2seqData[model.dataName] else { throw o.error("the data of \(name) is gone") }
+            let s2s = model.model, V = s2s.spec.targetVocabularySize
+            let pair = trace.pair
+            let y = trace.record.decoder.y
+            let predictions = (0...pair.target.count).map { t in
+                data.targetVocabulary[argmax(Array(y[(t * V)..<((t + 1) * V)]))]
+            }
+            var d = Seq2SeqDiagram(
+                source: pair.source.map { data.sourceVocabulary[$0] },
+                decoderInputs: s2s.decoderInput(pair.target).map { data.targetVocabulary[$0] },
+                targets: s2s.decoderTargets(pair.target).map { data.targetVocabulary[$0] },
+                predictions: predictions, encoderCell: s2s.spec.encoder.cell, decoderCell: s2s.spec.decoder.cell)
+            d.bidirectional = s2s.spec.encoder.bidirectional
+            d.encoderGradient = dh
+            d.gradientView = kind == "gradient_graph"
+            d.lossValue = trace.record.loss
+            d.language = ko ? .ko : .en
+            return [try graphviz(state, d.dot, caption: "", o: o, traceJSON: trace.json())]
+        }
+    }
+}
