@@ -249,10 +249,11 @@ enum Shows {
             }
             let series = zip(sweep.values, sweep.jacobianNorms).map { v, n in
                 LineChart.Series(name: "\(sweep.parameter) = \(NumberFormat.short(v))",
-                                 points: n.enumerated().map { (Double(n.count - 1 - $0.offset), $0.element) })
+                                 points: n.enumerated().map { (Double($0.offset), $0.element) })
             }
+            // Time runs along t, as in every other chart (a length sweep's curves end at their own T).
             let symbol = sweep.cell.map { jacobianSymbol($0) } ?? "‖∂h_T/∂h_t‖"
-            let chart = LineChart(language: state.language, title: ko ? "스윕: \(symbol)" : "Sweep: \(symbol)", xLabel: "T − t",
+            let chart = LineChart(language: state.language, title: ko ? "스윕: \(symbol)" : "Sweep: \(symbol)", xLabel: "t",
                                   yLabel: symbol, logY: true, series: series)
             var out = [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
             if !sweep.histories.isEmpty {
