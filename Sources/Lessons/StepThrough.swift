@@ -125,7 +125,7 @@ enum StepThrough {
             <div class="st-graph st-graph-b">\(Shows.prefixIds(Shows.svgBody(gradientGraph), with: id + "-b-"))</div>
             <div class="st-panel"></div>
             <div class="st-equation"></div>\(templates)
-            <div class="st-chart">\(chart.svg(id: id + "-chart"))</div>
+            <div class="st-chart">\(Legibility.svg(chart.svg(id: id + "-chart")))</div>
             <p class="st-units">\(Escape.html(unitsNote))</p>
             </div>
             \(printVersion(trace, units: units, language: state.language))

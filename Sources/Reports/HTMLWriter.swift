@@ -34,7 +34,7 @@ public enum HTMLWriter {
                         body += htmlTable(table)
                         body += dataLink(DataFiles.tableName(tableCount), "CSV", lang)
                     case .figure(let figure):
-                        body += "<figure id=\"\(e(figure.id))\">\(figure.svg)"
+                        body += "<figure id=\"\(e(figure.id))\">\(Legibility.svg(figure.svg))"
                         if !figure.caption.isEmpty { body += "<figcaption>\(InlineMath.html(figure.caption))</figcaption>" }
                         if let data = figure.data {
                             body += dataLink("\(figure.id).\(data.extension)", data.extension.uppercased(), lang)
@@ -74,10 +74,10 @@ public enum HTMLWriter {
             + "<h1>\(e(report.title))</h1>"
             + (report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")
         return page(
-            language: lang, title: report.title, css: (hasWidget ? StepThroughScript.css : "") + Stylesheet.footer(report),
+            language: lang, title: report.title, css: (hasWidget ? StepThroughScript.css : "") + Legibility.css(lang) + Stylesheet.footer(report),
             bodyClass: report.showCode ? "show-code" : "hide-code", header: header,
             main: tableOfContents(headings, language: lang) + body,
-            script: (hasWidget ? StepThroughScript.js + "\n" : "") + projectorScript, timings: hasTiming)
+            script: (hasWidget ? StepThroughScript.js + "\n" : "") + projectorScript + "\n" + Legibility.script, timings: hasTiming)
     }
 
     /// What the instructor's handout adds to a copy of the page before printing it: every

@@ -139,3 +139,45 @@ def test_projector_mode_is_one_switch_and_remembered(driver, lessons_out):
     assert "projector" in driver.find_element(By.TAG_NAME, "body").get_attribute("class"), "remembered"
     driver.find_element(By.CSS_SELECTOR, ".projector-toggle").click()
     assert "projector" not in driver.find_element(By.TAG_NAME, "body").get_attribute("class")
+
+
+LEGIBILITY_JS = """
+var out = {scrollW: document.documentElement.scrollWidth, clientW: document.documentElement.clientWidth, small: [], cut: []};
+document.querySelectorAll('figure svg, .st-graph svg, .st-chart svg').forEach(function (svg) {
+  if (!svg.getClientRects().length) return;  // hidden (the backward graph in the forward pass)
+  var min = Infinity;
+  svg.querySelectorAll('text').forEach(function (t) { var r = t.getBoundingClientRect(); if (r.height > 0) min = Math.min(min, r.height); });
+  var box = svg.closest('figure, .st-graph, .st-chart');
+  if (min < 9) out.small.push([(box && box.id) || (box && box.className) || '?', Math.round(min * 10) / 10]);
+});
+// Nothing cut off at the page's edge: every element's right edge inside the page, unless its
+// box scrolls (then the box itself must fit).
+document.querySelectorAll('main *').forEach(function (el) {
+  var r = el.getBoundingClientRect();
+  if (r.width === 0 || r.right <= document.documentElement.clientWidth + 1) return;
+  var p = el.parentElement, scrolls = false;
+  while (p && p !== document.body) { var o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll' || o === 'hidden') { scrolls = true; break; } p = p.parentElement; }
+  if (!scrolls && out.cut.length < 5) out.cut.push(el.tagName + '.' + el.className + ' right=' + Math.round(r.right));
+});
+return out;
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280, 1920])
+def test_every_page_fits_its_width_and_figure_text_stays_legible(driver, lessons_out, width):
+    """At a phone's, a laptop's and a wide screen's width: nothing scrolls the page sideways or is
+    cut off at its edge, and the smallest text in any figure is at least 9 px high (a figure too
+    wide for its column scrolls in its own box instead of shrinking)."""
+    driver.set_window_size(width, 1000)
+    problems = []
+    try:
+        for lesson in LESSONS:
+            driver.get((lessons_out / lesson.stem / "index.html").resolve().as_uri())
+            r = driver.execute_script(LEGIBILITY_JS)
+            if r["scrollW"] > r["clientW"]:
+                problems.append(f"{lesson.stem}: the page scrolls sideways ({r['scrollW']} > {r['clientW']} px)")
+            problems += [f"{lesson.stem}: figure {fig} has text {px} px high" for fig, px in r["small"]]
+            problems += [f"{lesson.stem}: cut off: {c}" for c in r["cut"]]
+    finally:
+        driver.set_window_size(1200, 1600)
+    assert not problems, "\n".join(problems)
