@@ -33,6 +33,12 @@ enum StepThroughScript {
   function esc(s) { return String(s).replace(/&/g, "&amp;").replace(/[<]/g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"); }
   // Numbers as the page shows them: fixed decimals for bounded values, 4 significant digits otherwise.
   function fx(v) { return isFinite(v) ? v.toFixed(3) : String(v); }
+  function compact(v) {
+    if (!isFinite(v)) return sg(v);
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    return (a >= 0.01 && a < 100) ? String(Number(v.toPrecision(2))) : v.toExponential(0);
+  }
   function sg(v) {
     if (!isFinite(v)) return v !== v ? "NaN" : (v > 0 ? "∞" : "−∞");
     if (v === 0) return "0";
@@ -88,7 +94,10 @@ enum StepThroughScript {
         s += '<div class="st-bar' + (n === st.unit ? " sel" : "") + '" title="' + esc(lang.unit + " " + (d.units[n] + 1) + ": " + fmt(v)) + '"><span class="' +
           (v < 0 ? "neg" : "pos") + '" style="' + style + '"></span></div>';
       });
-      s += '</div><div class="st-values">' + values.map(function (v, n) { return '<span class="v" data-q="' + key + '" data-j="' + d.units[n] + '">' + fmt(v) + '</span>'; }).join("") + '</div></div>';
+      // Many units leave each number little room: two significant digits then (the bar's
+      // tooltip and the equation keep four), so no number is cut into a different one.
+      var tight = values.length > 8;
+      s += '</div><div class="st-values' + (tight ? " tight" : "") + '">' + values.map(function (v, n) { return '<span class="v" data-q="' + key + '" data-j="' + d.units[n] + '" title="' + esc(fmt(v)) + '">' + (tight ? compact(v) : fmt(v)) + '</span>'; }).join("") + '</div></div>';
       return s;
     }
     function scalar(label, key, v, fmt) { return '<div class="st-scalar"><span class="st-label">' + esc(label) + '</span> <span class="v" data-q="' + key + '">' + fmt(v) + '</span></div>'; }
@@ -316,6 +325,7 @@ enum StepThroughScript {
         .st-bar span.pos { background: #D55E00; } .st-bar span.neg { background: #0072B2; background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.45) 0 2px, transparent 2px 4px); }
         .st-values { grid-column: 2; display: flex; gap: 2px; font-size: .62rem; font-variant-numeric: tabular-nums; color: #333; overflow: hidden; }
         .st-values .v { flex: 1 1 0; text-align: center; min-width: 0; overflow: hidden; text-overflow: clip; white-space: nowrap; }
+        .st-values.tight { font-size: .58rem; letter-spacing: -.02em; }
         .st-scalar { font-size: .9rem; margin: .2rem 0; } .st-scalar .v { font-weight: bold; font-variant-numeric: tabular-nums; }
         .st-equation { font-size: .9rem; background: #f6f8fa; padding: .4rem .6rem; margin: .4rem 0; overflow-x: auto; }
         .st-equation math { display: inline math; font-size: 1.05em; } .st-eq-label { font-size: .85rem; color: var(--muted); margin-bottom: .2rem; }
