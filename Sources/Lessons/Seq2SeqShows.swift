@@ -8,7 +8,7 @@ import Reports
 /// (`gradient_norms`) and the Jacobian norms from the state it hands over back to each source
 /// step (`jacobian_norms`).
 extension Shows {
-    static let seq2seqKinds: Set<String> = ["loss_curve", "unrolled", "gradient_graph", "gradient_norms", "jacobian_norms"]
+    static let seq2seqKinds: Set<String> = ["loss_curve", "unrolled", "gradient_graph", "gradient_norms", "jacobian_norms", "step_through"]
 
     static func namesSeq2Seq(_ o: Options, _ state: LessonState) -> Bool {
         let name = (try? o["model"]?.string()) ?? state.lastModel
@@ -19,6 +19,27 @@ extension Shows {
         let ko = state.language == "ko"
         let name = try o["model"]?.string() ?? state.lastModel ?? ""
         guard let model = state.seq2seqs[name] else { throw o.error("no encoder–decoder named \(name)") }
+        if kind == "step_through" {
+            // The decoder half, an ordinary network started from the state the encoder hands
+            // over (its h_0, c_0) and fed BOS and the target: the same record and gradient as in
+            // the whole model (a core test checks this), so the page's step-through reads it.
+            guard let trace = state.seq2seqSteps[name] else {
+                throw o.error("step_through needs a recorded pair: \(name) has none yet (add a step: cell before this one)")
+            }
+            for key in ["of", "step", "steps", "gates", "sweep", "on", "index", "count", "top", "tolerance", "data"] where o[key] != nil {
+                throw o[key]!.error("does not apply to step_through of an encoder–decoder")
+            }
+            let s2s = model.model
+            let decoder = Trace(model: Model(network: s2s.decoder, parameters: s2s.decoderParameters(model.parameters)),
+                                sample: s2s.samples(for: trace.record).decoder)
+            let source = trace.pair.source.map(String.init).joined(separator: " ")
+            let note = ko
+                ? "**\(Escape.markdown(name))**의 디코더를 한 시점씩 봅니다 (입력 \(source)): h₀\(decoder.record.layers[0][0].spec.hasCellState ? ", c₀" : "")는 인코더가 넘겨준 상태이고, 입력은 BOS 다음 정답 토큰입니다 (교사 강요). 역전파의 dL/dh₀가 인코더로 넘어가는 기울기입니다."
+                : "**\(Escape.markdown(name))**'s decoder, step by step, on the source \(source): its h₀\(decoder.record.layers[0][0].spec.hasCellState ? " and c₀ are" : " is") the state the encoder hands over, and it is fed BOS and then the target (teacher forcing). In the backward pass, dL/dh₀ is the gradient handed back to the encoder."
+            let symbols = state.seq2seqData[model.dataName]?.targetVocabulary ?? []
+            state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: decoder, language: state.language, symbols: symbols))
+            return [.note(note), try StepThrough.output(decoder, state: state, o: o)]
+        }
         for key in ["of", "unit", "step", "steps", "gates", "sweep", "on", "index", "count", "top", "tolerance", "data"] where o[key] != nil {
             throw o[key]!.error("does not apply to \(kind) of an encoder–decoder")
         }
