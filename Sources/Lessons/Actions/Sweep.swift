@@ -46,8 +46,10 @@ extension Actions {
         try state.checkMemory(memory + Budget.modelBytes(model.network), "this sweep", at: o.field)
         for v in values { try checkStep(model.network, steps: parameter == "length" ? Int(v) : Budget.longest(data), state: state, at: o.field) }
         let sweepName = try o["name"]?.string() ?? "sweep"
-        // Progress for a sweep that trains (minutes); one that only steps is quick.
-        if config != nil { progress.begin("sweep \(sweepName)", total: values.count) } else { progress.begin("", total: 0) }
+        // Progress for a sweep that trains or steps through long sequences (it can take minutes);
+        // a short one is quick and says nothing (an error after it stays one line).
+        let long = work > 1e9
+        if config != nil || long { progress.begin("sweep \(sweepName)", total: values.count) } else { progress.begin("", total: 0) }
         for (k, v) in values.enumerated() {
             defer { progress.update(k + 1, detail: "\(parameter) \(NumberFormat.short(v))") }
             var p = model.parameters
