@@ -79,7 +79,7 @@ extension Actions {
         let how = temperature.map { ko ? "온도 τ = \(NumberFormat.short($0))로 샘플링" : "sampled at temperature τ = \(NumberFormat.short($0))" }
             ?? (ko ? "탐욕적 디코딩" : "greedy decoding")
         var out: [Output] = [.table(Table(
-            caption: ko ? "\(model.name)이 쓴 출력 (\(how); …: EOS 없이 길이 제한에 도달)" : "What \(model.name) writes (\(how); …: stopped at the length limit without EOS)",
+            caption: ko ? "\(model.name)의 출력 (\(how); …: EOS 없이 길이 제한에 도달)" : "What \(model.name) writes (\(how); …: stopped at the length limit without EOS)",
             headers: ["#", ko ? "입력" : "source", ko ? "출력" : "output", ko ? "정답" : "target", ""], rows: rows, numeric: [0]))]
         // The detailed row: at each step, what was fed in, what was written and the top k.
         let p = pairs[detail], g = outputs[detail]
