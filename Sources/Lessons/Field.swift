@@ -1,5 +1,6 @@
 import Yams
 import Reports
+import RNNCore
 
 /// A cell's YAML text by line (shared by every field read from it).
 final class CellSource {
@@ -174,10 +175,9 @@ struct Field {
         return Options(field: self, entries: entries)
     }
 
-    /// At most 60 characters of a quoted value (a million-digit number is not echoed whole).
-    static func abbreviated(_ text: String) -> String {
-        text.count <= 60 ? text : "\(text.prefix(40))… (\(NumberFormat.grouped(text.count)) characters)"
-    }
+    /// At most 60 characters of a quoted value (a million-digit number is not echoed whole),
+    /// as the trace readers quote theirs.
+    static func abbreviated(_ text: String) -> String { InputError.excerpt(text) }
 
     private var describe: String {
         switch node {

@@ -24,9 +24,9 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Text a terminal can show safely: line breaks become spaces, other control and format
     /// characters (a bidi override could reorder the line) are shown escaped (`\u{1b}`), and a
-    /// text longer than `limit` characters keeps its start and end around an ellipsis. The same
-    /// rules as a lesson's errors (`LessonError`).
-    static func printable(_ text: String, limit: Int) -> String {
+    /// text longer than `limit` characters keeps its start and end around an ellipsis. Lesson errors
+    /// (`LessonError`) use it too.
+    public static func printable(_ text: String, limit: Int) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -46,7 +46,7 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// At most 60 characters of a quoted input, so that a million-digit number or a megabyte
     /// key is named, not echoed whole.
-    static func excerpt(_ text: String) -> String {
+    public static func excerpt(_ text: String) -> String {
         let count = text.count
         guard count > 60 else { return text }
         var grouped = String(count)
