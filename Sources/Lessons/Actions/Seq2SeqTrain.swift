@@ -70,18 +70,7 @@ extension Actions {
         state.timings.removeAll { $0.0 == key }
         state.timings.append((key, elapsed))
         let ko = state.language == "ko"
-        let note: String
-        switch result.outcome {
-        case .completed:
-            let first = result.history.first!.loss, last = result.history.last!.loss
-            note = ko
-                ? "**\(Escape.markdown(model.name))** 학습 완료: 쌍 \(NumberFormat.grouped(data.pairs.count))개로 \(config.epochs) 에포크, 손실 \(NumberFormat.short(first)) → \(NumberFormat.short(last))"
-                : "Trained **\(Escape.markdown(model.name))** for \(config.epochs) epochs on \(NumberFormat.grouped(data.pairs.count)) pairs: loss \(NumberFormat.short(first)) → \(NumberFormat.short(last))"
-        case .diverged(let e, let s):
-            note = ko
-                ? "⚠️ **\(Escape.markdown(model.name))** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 기울기가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
-                : "⚠️ Training **\(Escape.markdown(model.name))** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept."
-        }
+        let note = trainingNote(model.name, result, epochs: config.epochs, pairs: data.pairs.count, language: state.language)
         return [.note(note), .timing(label: ko ? "학습에 걸린 시간" : "Time to train", keys: [(key, model.name)])]
     }
 }

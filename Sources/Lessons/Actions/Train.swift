@@ -57,17 +57,26 @@ extension Actions {
         state.models[model.name] = model
         state.lastModel = model.name
         recordTraining(model.name + ".train", result, in: state.values)
-        let ko = state.language == "ko"
+        return [.note(trainingNote(model.name, result, epochs: epochs, pairs: nil, language: state.language))]
+    }
+
+    /// What a training ended with: its epochs and loss, or where it diverged (a result, not a
+    /// crash). `pairs`: an encoder–decoder's count of training pairs, said in the note.
+    static func trainingNote(_ name: String, _ result: TrainingResult, epochs: Int, pairs: Int?, language: String) -> String {
+        let ko = language == "ko", shown = Escape.markdown(name)
         switch result.outcome {
         case .completed:
-            let first = result.history.first!.loss, last = result.history.last!.loss
-            return [.note(ko
-                ? "**\(Escape.markdown(model.name))** 학습 완료: \(epochs) 에포크, 손실 \(NumberFormat.short(first)) → \(NumberFormat.short(last))"
-                : "Trained **\(Escape.markdown(model.name))** for \(epochs) epochs: loss \(NumberFormat.short(first)) → \(NumberFormat.short(last))")]
+            let first = NumberFormat.short(result.history.first!.loss), last = NumberFormat.short(result.history.last!.loss)
+            if let pairs {
+                return ko ? "**\(shown)** 학습 완료: 쌍 \(NumberFormat.grouped(pairs))개로 \(epochs) 에포크, 손실 \(first) → \(last)"
+                          : "Trained **\(shown)** for \(epochs) epochs on \(NumberFormat.grouped(pairs)) pairs: loss \(first) → \(last)"
+            }
+            return ko ? "**\(shown)** 학습 완료: \(epochs) 에포크, 손실 \(first) → \(last)"
+                      : "Trained **\(shown)** for \(epochs) epochs: loss \(first) → \(last)"
         case .diverged(let e, let s):
-            return [.note(ko
-                ? "⚠️ **\(Escape.markdown(model.name))** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 기울기가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
-                : "⚠️ Training **\(Escape.markdown(model.name))** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept.")]
+            return ko
+                ? "⚠️ **\(shown)** 학습이 발산했습니다: \(e)번째 에포크, \(s)번째 스텝에서 손실 또는 기울기가 NaN/무한대가 되었습니다. 마지막 유한한 파라미터를 유지합니다."
+                : "⚠️ Training **\(shown)** diverged at epoch \(e), step \(s): the loss or gradient became NaN or infinite. The last finite parameters are kept."
         }
     }
 
