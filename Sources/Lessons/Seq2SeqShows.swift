@@ -10,6 +10,10 @@ import Reports
 extension Shows {
     static let seq2seqKinds: Set<String> = ["loss_curve", "unrolled", "gradient_graph", "gradient_norms", "jacobian_norms", "step_through"]
 
+    /// Options of the single-network shows that an encoder–decoder's shows do not take
+    /// (`step_through` takes `unit`).
+    static let notForSeq2Seq = ["of", "unit", "step", "steps", "gates", "sweep", "on", "index", "count", "top", "tolerance", "data"]
+
     static func namesSeq2Seq(_ o: Options, _ state: LessonState) -> Bool {
         let name = (try? o["model"]?.string()) ?? state.lastModel
         return name.map { state.seq2seqs[$0] != nil } ?? false
@@ -26,7 +30,7 @@ extension Shows {
             guard let trace = state.seq2seqSteps[name] else {
                 throw o.error("step_through needs a recorded pair: \(name) has none yet (add a step: cell before this one)")
             }
-            for key in ["of", "step", "steps", "gates", "sweep", "on", "index", "count", "top", "tolerance", "data"] where o[key] != nil {
+            for key in notForSeq2Seq where key != "unit" && o[key] != nil {
                 throw o[key]!.error("does not apply to step_through of an encoder–decoder")
             }
             let s2s = model.model
@@ -40,7 +44,7 @@ extension Shows {
             state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: decoder, language: state.language, symbols: symbols))
             return [.note(note), try StepThrough.output(decoder, state: state, o: o)]
         }
-        for key in ["of", "unit", "step", "steps", "gates", "sweep", "on", "index", "count", "top", "tolerance", "data"] where o[key] != nil {
+        for key in notForSeq2Seq where o[key] != nil {
             throw o[key]!.error("does not apply to \(kind) of an encoder–decoder")
         }
         if kind == "loss_curve" {
