@@ -21,7 +21,8 @@ public struct CellRecord: Sendable {
     /// (T+1, H) cell states c_0 … c_T; empty unless lstm.
     public var c: [Double]
     /// (T, H) a cell-specific intermediate the backward pass needs:
-    /// lstm tanh(c_t); gru `lecture` r_t ⊙ h_{t−1}; gru `reset_after` W_hh h_{t−1} + b_hh.
+    /// lstm tanh(c_t); gru `lecture` r_t ⊙ h_{t−1}; gru `reset_after` W_hh h_{t−1} + b_hh;
+    /// empty for rnn and the simplified gru, which need none.
     public var aux: [Double]
     /// (T+1, H) total derivatives dL/dh_t, t = 0 … T (filled by backward).
     public var dh: [Double]
@@ -59,7 +60,7 @@ public struct CellRecord: Sendable {
         gates.refill(unfilled: spec.kind == .rnn ? 0 : steps * gw)
         h.refill(unfilled: (steps + 1) * H, zeroFirst: H)
         c.refill(unfilled: spec.hasCellState ? (steps + 1) * H : 0, zeroFirst: H)
-        aux.refill(unfilled: spec.kind == .rnn ? 0 : steps * H)
+        aux.refill(unfilled: spec.kind == .lstm || spec.hasResetGate ? steps * H : 0)
     }
 
     /// h_t as an array (t = 0 … T).

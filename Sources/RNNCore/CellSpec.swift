@@ -5,11 +5,13 @@ public enum CellKind: String, Sendable, CaseIterable {
     case gru
 }
 
-/// The two GRU forms of `shared/spec/trace-format.md`: the course's (`lecture`) and the one
-/// Keras, PyTorch and cuDNN use (`reset_after`).
+/// The GRU forms: the two full ones of `shared/spec/trace-format.md`, the course's (`lecture`) and
+/// the one Keras, PyTorch and cuDNN use (`reset_after`), and the notes' simplified GRU with an
+/// update gate only (`simplified`, README "Trace file extensions"; no framework has it).
 public enum GRUVariant: String, Sendable, CaseIterable {
     case lecture
     case resetAfter = "reset_after"
+    case simplified
 }
 
 /// Everything that fixes a cell's equations and weight shapes.
@@ -36,12 +38,13 @@ public struct CellSpec: Sendable, Hashable {
         self.peephole = peephole
     }
 
-    /// Gates stacked in the cell's pre-activation vector: 1 (rnn), 4 (lstm f i c̃ o), 3 (gru z r h̃).
+    /// Gates stacked in the cell's pre-activation vector: 1 (rnn), 4 (lstm f i c̃ o), 3 (gru z r h̃),
+    /// 2 (simplified gru z h̃).
     public var gateCount: Int {
         switch kind {
         case .rnn: return 1
         case .lstm: return 4
-        case .gru: return 3
+        case .gru: return gruVariant == .simplified ? 2 : 3
         }
     }
 
@@ -50,11 +53,14 @@ public struct CellSpec: Sendable, Hashable {
         switch kind {
         case .rnn: return []
         case .lstm: return ["f", "i", "c_tilde", "o"]
-        case .gru: return ["z", "r", "h_tilde"]
+        case .gru: return gruVariant == .simplified ? ["z", "h_tilde"] : ["z", "r", "h_tilde"]
         }
     }
 
     public var hasCellState: Bool { kind == .lstm }
+
+    /// Whether the cell has the relevance (reset) gate r: every GRU but the simplified one.
+    public var hasResetGate: Bool { kind == .gru && gruVariant != .simplified }
 
     /// Size of the recurrent state the Jacobian norms are taken over: (h, c) for LSTM.
     public var stateSize: Int { hasCellState ? 2 * hiddenSize : hiddenSize }

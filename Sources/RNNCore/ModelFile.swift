@@ -83,7 +83,7 @@ public enum TraceFiles {
             guard cell == .gru else { throw node.error("applies to cell gru only, not \(cell.rawValue)") }
             let text = try node.string()
             guard let v = GRUVariant(rawValue: text.value) else {
-                throw node.error("is \"\(InputError.excerpt(text.value))\"; expected lecture or reset_after")
+                throw node.error("is \"\(InputError.excerpt(text.value))\"; expected lecture, reset_after or simplified")
             }
             variant = v
         }

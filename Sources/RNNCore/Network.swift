@@ -85,6 +85,8 @@ public struct Network: Sendable {
         switch spec.kind {
         case .rnn: return VanillaCell(spec: spec, prefix: prefix, layout: &layout)
         case .lstm: return LSTMCell(spec: spec, prefix: prefix, layout: &layout)
+        case .gru where spec.gruVariant == .simplified:
+            return SimplifiedGRUCell(spec: spec, prefix: prefix, layout: &layout)
         case .gru: return GRUCell(spec: spec, prefix: prefix, layout: &layout)
         }
     }

@@ -30,7 +30,12 @@ struct GradientCheckTests {
                                    peephole: cell == .lstm, bidirectional: true, vocabularySize: 6),
                  loss: .xentLast),
         ]
-    }
+    } + [
+        Case(label: "gru simplified embedding, stacked bidirectional",
+             spec: NetworkSpec(cell: .gru, inputSize: 3, hiddenSizes: [4, 5], outputSize: 3, gruVariant: .simplified,
+                               bidirectional: true, vocabularySize: 6),
+             loss: .mseAll),
+    ]
 
     /// relu has a kink at 0 that central differences straddle if a pre-activation is within
     /// ε of it; for relu, take the first seed whose pre-activations all keep clear of 0.

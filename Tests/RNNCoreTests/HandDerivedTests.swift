@@ -123,7 +123,7 @@ struct HandDerivedTests {
         let (wz, wr, wh, uz, ur, uh, bz, br, bh) = (0.5, -0.3, 0.8, 0.2, 0.7, -0.6, 0.1, -0.1, 0.05)
         let (bhz, bhr, bhh) = (0.3, -0.2, 0.4)
         let (v, cy, d, x, h0) = (-1.2, 0.1, 0.5, 0.9, 0.3)
-        for variant in GRUVariant.allCases {
+        for variant in [GRUVariant.lecture, .resetAfter] {
             let extra = variant == .resetAfter ? #","b_hz":[\#(bhz)],"b_hr":[\#(bhr)],"b_hh":[\#(bhh)]"# : ""
             let m = try model("""
                 {"cell":"gru","gru_variant":"\(variant.rawValue)","input_size":1,"hidden_size":1,"output_size":1,"weights":{
@@ -159,6 +159,63 @@ struct HandDerivedTests {
         }
     }
 
+    @Test func simplifiedGRUTwoStepsByHand() throws {
+        // Course notes 04: c̃ = tanh(W_c[c_{t−1}, x_t] + b_c), Γu = σ(W_u[c_{t−1}, x_t] + b_u),
+        // c_t = Γu c̃ + (1 − Γu) c_{t−1}; one unit, two steps, derived by hand.
+        let (wz, wh, uz, uh, bz, bh, v, cy, d) = (0.7, -0.4, 0.3, 0.9, -0.2, 0.1, 1.3, -0.05, 0.4)
+        let (x1, x2, h0) = (0.6, -0.8, 0.25)
+        let m = try model("""
+            {"cell":"gru","gru_variant":"simplified","input_size":1,"hidden_size":1,"output_size":1,"weights":{
+             "W_xz":[[\(wz)]],"W_xh":[[\(wh)]],"W_hz":[[\(uz)]],"W_hh":[[\(uh)]],"b_z":[\(bz)],"b_h":[\(bh)],
+             "W_hy":[[\(v)]],"b_y":[\(cy)]}}
+            """)
+        let s = try sample(#"{"x":[[0.6],[-0.8]],"h0":[0.25],"loss":"mse_last","targets":[0.4]}"#, m)
+        let trace = Trace(model: m, sample: s)
+        let r = trace.record.layers[0][0]
+        let z1 = sig(wz * x1 + uz * h0 + bz), c1 = tanh(wh * x1 + uh * h0 + bh)
+        let h1 = z1 * c1 + (1 - z1) * h0
+        let z2 = sig(wz * x2 + uz * h1 + bz), c2 = tanh(wh * x2 + uh * h1 + bh)
+        let h2 = z2 * c2 + (1 - z2) * h1
+        #expect(r.spec.gateNames == ["z", "h_tilde"])
+        close(r.gates[0], z1, "z_1"); close(r.gates[1], c1, "h̃_1"); close(r.h[1], h1, "h_1")
+        close(r.gates[2], z2, "z_2"); close(r.gates[3], c2, "h̃_2"); close(r.h[2], h2, "h_2")
+        // ∂h_t/∂h_{t−1} = (1 − z) + (h̃ − h_{t−1}) σ′(a_z) u_z + z tanh′(a_h) u_h
+        let j2 = (1 - z2) + (c2 - h1) * z2 * (1 - z2) * uz + z2 * (1 - c2 * c2) * uh
+        let j1 = (1 - z1) + (c1 - h0) * z1 * (1 - z1) * uz + z1 * (1 - c1 * c1) * uh
+        let dh2 = 2 * (v * h2 + cy - d) * v
+        close(r.dh[2], dh2, "dh_2"); close(r.dh[1], dh2 * j2, "dh_1"); close(r.dh[0], dh2 * j2 * j1, "dh_0")
+        close(trace.jacobianNorms[0][0][0], abs(j2 * j1), "jacobian_norms[0]")
+        close(trace.jacobianNorms[0][0][1], abs(j2), "jacobian_norms[1]")
+        // dL/dW_hh = Σ_t dh_t z_t tanh′ h_{t−1};  dL/db_z = Σ_t dh_t (h̃_t − h_{t−1}) σ′
+        let dUh = dh2 * z2 * (1 - c2 * c2) * h1 + dh2 * j2 * z1 * (1 - c1 * c1) * h0
+        let dBz = dh2 * (c2 - h1) * z2 * (1 - z2) + dh2 * j2 * (c1 - h0) * z1 * (1 - z1)
+        close(trace.gradient[m.network.layout.slot(named: "W_hh")!.offset], dUh, "dW_hh")
+        close(trace.gradient[m.network.layout.slot(named: "b_z")!.offset], dBz, "db_z")
+    }
+
+    @Test func simplifiedGRUIsTheLectureGRUWithTheResetGateOpen() {
+        // With r ≡ 1 (W_xr = W_hr = 0, b_r = 60: σ(60) = 1 in double) the lecture GRU's candidate
+        // reads W_hh h_{t−1}, which is the simplified GRU: same outputs, same shared gradients.
+        let simplified = NetworkSpec(cell: .gru, inputSize: 2, hiddenSizes: [3], outputSize: 2, gruVariant: .simplified)
+        let lecture = NetworkSpec(cell: .gru, inputSize: 2, hiddenSizes: [3], outputSize: 2, gruVariant: .lecture)
+        let (n1, p1, s) = randomProblem(simplified, steps: 7, loss: .mseAll, seed: 21)
+        let n2 = Network(lecture)
+        var p2 = [Double](repeating: 0, count: n2.parameterCount)
+        for slot in n1.layout.slots {
+            let target = n2.layout.slot(named: slot.name)!
+            for k in 0..<slot.count { p2[target.offset + k] = p1[slot.offset + k] }
+        }
+        for k in n2.layout.slot(named: "b_r")!.range { p2[k] = 60 }
+        let (r1, g1) = n1.lossAndGradient(parameters: p1, sample: s)
+        let (r2, g2) = n2.lossAndGradient(parameters: p2, sample: s)
+        for (a, b) in zip(r1.y, r2.y) { close(a, b, "output") }
+        for slot in n1.layout.slots {
+            let other = n2.layout.slot(named: slot.name)!
+            for k in 0..<slot.count { close(g1[slot.offset + k], g2[other.offset + k], "d\(slot.name)[\(k)]") }
+        }
+        #expect(n1.parameterCount == n2.parameterCount - (3 * 2 + 3 * 3 + 3))
+    }
+
     @Test func gruVariantsDifferOnlyByRelabellingWithoutRecurrentBias() throws {
         // Negating W_xz, W_hz and b_z turns z into 1 − z: with W_hh h in place of r ⊙ h and
         // zero recurrent biases the two variants then agree exactly when r ≡ 1 (large b_r).
@@ -191,6 +248,8 @@ struct HandDerivedTests {
         #expect(count(.lstm) == 1260 + 16)
         #expect(count(.gru, .lecture) == 945 + 16)
         #expect(count(.gru, .resetAfter) == 990 + 16)
+        // The simplified GRU (no Keras layer): two gate blocks of 15·5 + 15·15 + 15 = 315.
+        #expect(count(.gru, .simplified) == 630 + 16)
         #expect(count(.lstm, bi: true) == 2 * 1260 + 31)
     }
 }

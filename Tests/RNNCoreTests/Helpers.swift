@@ -36,4 +36,5 @@ let allCellVariants: [(String, NetworkSpec)] = [
     ("lstm peephole", NetworkSpec(cell: .lstm, inputSize: 3, hiddenSizes: [4], outputSize: 2, peephole: true)),
     ("gru lecture", NetworkSpec(cell: .gru, inputSize: 3, hiddenSizes: [4], outputSize: 2, gruVariant: .lecture)),
     ("gru reset_after", NetworkSpec(cell: .gru, inputSize: 3, hiddenSizes: [4], outputSize: 2, gruVariant: .resetAfter)),
+    ("gru simplified", NetworkSpec(cell: .gru, inputSize: 3, hiddenSizes: [4], outputSize: 2, gruVariant: .simplified)),
 ]

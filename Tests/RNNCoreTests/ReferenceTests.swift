@@ -20,7 +20,7 @@ struct ReferenceTests {
 
     @Test func fixturesArePresent() {
         #expect(Self.cases.count >= 9)
-        for kind in ["rnn_tanh", "rnn_relu", "rnn_linear", "lstm_mse", "lstm_peephole", "gru_lecture", "gru_reset_after"] {
+        for kind in ["rnn_tanh", "rnn_relu", "rnn_linear", "lstm_mse", "lstm_peephole", "gru_lecture", "gru_reset_after", "gru_simplified"] {
             #expect(Self.cases.contains { $0.hasPrefix(kind) }, "no reference case for \(kind)")
         }
     }
