@@ -116,6 +116,8 @@ public struct ShownStepThrough: Sendable {
     public let language: String
     /// For a token model: the symbol of each token id (empty otherwise).
     public let symbols: [String]
+    /// Which half of an encoder–decoder this is ("encoder", "decoder"), nil for a network.
+    public var role: String? = nil
 }
 
 final class StepThroughCollector: @unchecked Sendable {

@@ -24,25 +24,44 @@ extension Shows {
         let name = try o["model"]?.string() ?? state.lastModel ?? ""
         guard let model = state.seq2seqs[name] else { throw o.error("no encoder–decoder named \(name)") }
         if kind == "step_through" {
-            // The decoder half, an ordinary network started from the state the encoder hands
-            // over (its h_0, c_0) and fed BOS and the target: the same record and gradient as in
-            // the whole model (a core test checks this), so the page's step-through reads it.
+            // Each half as an ordinary network's record: the encoder (no readout; at its last
+            // step it receives what the decoder hands back) and the decoder (started from the
+            // state the encoder hands over, fed BOS and the target). Both are the whole model's
+            // record and gradient, not a second run.
             guard let trace = state.seq2seqSteps[name] else {
                 throw o.error("step_through needs a recorded pair: \(name) has none yet (add a step: cell before this one)")
             }
             for key in notForSeq2Seq where key != "unit" && o[key] != nil {
                 throw o[key]!.error("does not apply to step_through of an encoder–decoder")
             }
-            let s2s = model.model
-            let decoder = Trace(model: Model(network: s2s.decoder, parameters: s2s.decoderParameters(model.parameters)),
-                                sample: s2s.samples(for: trace.record).decoder)
-            let source = trace.pair.source.map(String.init).joined(separator: " ")
-            let note = ko
-                ? "**\(Escape.markdown(name))**의 디코더를 한 시점씩 봅니다 (입력 \(source)): h₀\(decoder.record.layers[0][0].spec.hasCellState ? ", c₀" : "")는 인코더가 넘겨준 상태이고, 입력은 BOS 다음 정답 토큰입니다 (교사 강요). 역전파의 dL/dh₀가 인코더로 넘어가는 기울기입니다."
-                : "**\(Escape.markdown(name))**'s decoder, step by step, on the source \(source): its h₀\(decoder.record.layers[0][0].spec.hasCellState ? " and c₀ are" : " is") the state the encoder hands over, and it is fed BOS and then the target (teacher forcing). In the backward pass, dL/dh₀ is the gradient handed back to the encoder."
-            let symbols = state.seq2seqData[model.dataName]?.targetVocabulary ?? []
-            state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: decoder, language: state.language, symbols: symbols))
-            return [.note(note), try StepThrough.output(decoder, state: state, o: o)]
+            let half = try o["half"]?.choice(["both", "encoder", "decoder"]) ?? "both"
+            guard let data = state.seq2seqData[model.dataName] else { throw o.error("the data of \(name) is gone") }
+            let source = trace.pair.source.map { data.sourceVocabulary[$0] }
+            let sourceText = source.joined(separator: " ")
+            var out: [Output] = []
+            if half != "decoder" {
+                let encoder = trace.encoderTrace
+                let spec = model.model.spec
+                let layers = spec.encoder.layers > 1 || spec.encoder.bidirectional
+                let which = layers ? (ko ? " (첫 층의 정방향 셀)" : " (its first layer's forward cell)") : ""
+                let carriesC = encoder.handedBack?.dc != nil
+                out.append(.note(ko
+                    ? "**\(Escape.markdown(name))**의 인코더\(which)를 한 시점씩 봅니다 (입력 \(Escape.markdown(sourceText))): 출력층이 없고, 마지막 상태 h_S\(carriesC ? "와 c_S" : "")가 디코더의 초기 상태가 됩니다. 역전파는 t = S에서 디코더가 돌려준 dL/dh₀\(carriesC ? "와 dL/dc₀" : "")로 시작해 첫 입력 쪽으로 흐릅니다."
+                    : "**\(Escape.markdown(name))**'s encoder\(which), step by step, reading the source \(Escape.markdown(sourceText)): it has no readout; its last state h_S\(carriesC ? " and c_S" : "") starts the decoder. The backward pass starts at t = S from the dL/dh₀\(carriesC ? " and dL/dc₀" : "") the decoder hands back, and flows towards the first source token."))
+                state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: encoder, language: state.language, symbols: data.sourceVocabulary, role: "encoder"))
+                out.append(try StepThrough.output(encoder, state: state, o: o, inputLabels: source))
+            }
+            if half != "encoder" {
+                let decoder = trace.decoderTrace
+                let hasC = decoder.record.layers[0][0].spec.hasCellState
+                out.append(.note(ko
+                    ? "**\(Escape.markdown(name))**의 디코더를 한 시점씩 봅니다 (입력 \(Escape.markdown(sourceText))): h₀\(hasC ? ", c₀" : "")는 인코더가 넘겨준 상태이고, 입력은 BOS 다음 정답 토큰입니다 (교사 강요). 역전파의 dL/dh₀가 인코더로 넘어가는 기울기입니다."
+                    : "**\(Escape.markdown(name))**'s decoder, step by step, on the source \(Escape.markdown(sourceText)): its h₀\(hasC ? " and c₀ are" : " is") the state the encoder hands over, and it is fed BOS and then the target (teacher forcing). In the backward pass, dL/dh₀ is the gradient handed back to the encoder."))
+                state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: decoder, language: state.language, symbols: data.targetVocabulary, role: "decoder"))
+                let inputs = model.model.decoderInput(trace.pair.target).map { data.targetVocabulary[$0] }
+                out.append(try StepThrough.output(decoder, state: state, o: o, inputLabels: inputs))
+            }
+            return out
         }
         for key in notForSeq2Seq where o[key] != nil {
             throw o[key]!.error("does not apply to \(kind) of an encoder–decoder")

@@ -18,7 +18,7 @@ enum Shows {
                 outputs += try one(kind, empty, state: state)
             } else {
                 let o = try item.mapping(allowed: ["what", "model", "data", "of", "unit", "step", "steps", "log", "gates", "sweep",
-                                                   "on", "index", "count", "top", "tolerance", "caption"])
+                                                   "on", "index", "count", "top", "tolerance", "caption", "half"])
                 var shown = try one(try o.required("what").choice(kinds), o, state: state)
                 if let c = o["caption"] { try caption(c, on: &shown) }
                 outputs += shown
@@ -96,6 +96,7 @@ enum Shows {
         let ko = state.language == "ko"
         let language: DiagramLanguage = ko ? .ko : .en
         if seq2seqKinds.contains(kind), namesSeq2Seq(o, state) { return try seq2seq(kind, o, state: state) }
+        if let half = o["half"] { throw half.error("half applies to the step_through of an encoder–decoder only") }
         switch kind {
         case "summary":
             let model = try state.model(o["model"], options: o)

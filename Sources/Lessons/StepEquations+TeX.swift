@@ -12,16 +12,23 @@ import RNNCore
 /// `bT` the last step (nothing comes from t + 1), `b0` the initial state (no output at 0) and
 /// `bc` a step where truncated BPTT cuts the path from t + 1.
 extension StepEquations {
-    static func templates(_ spec: CellSpec, stacked: Bool, truncated: Bool, language: String) -> [(key: String, tex: String)] {
+    /// An encoder's end: it has no readout, and at its last step it receives what the decoder
+    /// hands back (`hand`, and `dc.hand` when `cellState`).
+    struct HandOver {
+        var cellState: Bool
+    }
+
+    static func templates(_ spec: CellSpec, stacked: Bool, truncated: Bool, handOver: HandOver? = nil, language: String) -> [(key: String, tex: String)] {
         let ko = language == "ko"
+        func b(_ position: Case) -> String { backward(spec, stacked: stacked, at: position, handOver: handOver, ko: ko) }
         var out: [(String, String)] = [
             ("f0", forwardInitial(spec, ko: ko)),
             ("f", forward(spec)),
-            ("b", backward(spec, stacked: stacked, at: .middle, ko: ko)),
-            ("bT", backward(spec, stacked: stacked, at: .last, ko: ko)),
-            ("b0", backward(spec, stacked: stacked, at: .initial, ko: ko)),
+            ("b", b(.middle)),
+            ("bT", b(.last)),
+            ("b0", b(.initial)),
         ]
-        if truncated { out.append(("bc", backward(spec, stacked: stacked, at: .cut, ko: ko))) }
+        if truncated { out.append(("bc", b(.cut))) }
         return out
     }
 
@@ -116,14 +123,18 @@ extension StepEquations {
 
     private enum Case { case middle, last, initial, cut }
 
-    private static func backward(_ spec: CellSpec, stacked: Bool, at position: Case, ko: Bool) -> String {
-        let fromOutput = position != .initial, fromNext = position == .middle || position == .initial
+    private static func backward(_ spec: CellSpec, stacked: Bool, at position: Case, handOver: HandOver?, ko: Bool) -> String {
+        // An encoder's layer reads no output; only a layer above feeds it at every step.
+        let fromOutput = position != .initial && (handOver == nil || stacked)
+        let fromNext = position == .middle || position == .initial
+        let fromDecoder = handOver != nil && position == .last
         // The part from the output at t, or with a stack from the layer above.
         let output = stacked
             ? "\\left(W_{x}^{[2]\\top} \(d("a^{[2]}_{\(t)}"))\\right)[\(j)]"
             : "\\left(W_{hy}^{\\top} \(d("y_{\(t)}"))\\right)[\(j)]"
         let note = position == .cut
             ? " \\qquad \\text{(\(ko ? "잘린 BPTT: 시점 " : "truncated BPTT: nothing flows back from step ")}\(tp)\\text{\(ko ? "에서 돌아오는 기울기 없음)" : ")")}" : ""
+        let decoderNote = " \\qquad \\text{(}h^{\\mathrm{dec}}_{0}\\text{\(ko ? ": 디코더의 초기 상태)" : ": the decoder's initial state)")}"
         let recurrence: String, direct: String?
         switch spec.kind {
         case .rnn:
@@ -145,6 +156,9 @@ extension StepEquations {
             parts.append((direct, "\(s("dh:1")) \\times " + (spec.gruVariant == .resetAfter ? z : "(1 - \(z))"), "dir"))
         }
         if fromNext { parts.append((recurrence, nil, "rho")) }
+        if fromDecoder {
+            parts.append((d("h^{\\mathrm{dec}}_{0}") + "[\(j)]", nil, "hand"))
+        }
         var rows: [String] = []
         let lhs = d(at("h"))
         if spec.kind == .gru && parts.count == 3 {
@@ -153,7 +167,8 @@ extension StepEquations {
             rows.append("&\\quad + \(parts[2].symbolic)")
             rows.append("&= \(s("e")) + \(parts[1].factors ?? "") + \(s("rho"))")
         } else {
-            rows.append("\(lhs) &= " + parts.map(\.symbolic).joined(separator: " + ") + (parts.count == 1 ? " = \(s(parts[0].term))\(note)" : ""))
+            rows.append("\(lhs) &= " + parts.map(\.symbolic).joined(separator: " + ") + (parts.count == 1 ? " = \(s(parts[0].term))\(note)" : "")
+                + (fromDecoder ? decoderNote : ""))
         }
         if parts.count > 1 { rows.append("&= " + parts.map { s($0.term) }.joined(separator: " + ") + " = \(s("dh"))") }
 
@@ -177,6 +192,11 @@ extension StepEquations {
                 symbolic.append("\(d(at("h")))\\, \(at("o"))\\, (1 - \\tanh^2 \(at("c")))")
                 factors.append("\(s("dh")) \\times \(s("g.o")) \\times \(s("dtc"))")
                 names.append("dc.h")
+            }
+            if fromDecoder && handOver?.cellState == true {
+                symbolic.append(d("c^{\\mathrm{dec}}_{0}") + "[\(j)]")
+                factors.append(s("dc.hand"))
+                names.append("dc.hand")
             }
             if fromNext && spec.peephole {
                 symbolic.append("\\sum_{g \\in \\{f, i, o\\}} p_g[\(j)]\\, \(d("a^{g}_{\(tp)}[\(j)]"))")

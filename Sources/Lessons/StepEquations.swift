@@ -14,8 +14,11 @@ import RNNCore
 /// dL/dh_t[j] = e + dir + rho     e: from the output (or the layer above) at t
 ///                                dir: the GRU's direct path from h_{t+1}
 ///                                rho: Σ_k through the pre-activations of step t + 1
+///              (+ hand at t = T)  an encoder's: what its decoder hands back
 /// dL/dc_t[j] = dc.f + dc.h + dc.p   dc_{t+1} f_{t+1} + dh_t o_t tanh′(c_t) + Σ_g p_g da^g_{t+1}
+///              (+ dc.hand at t = T)
 /// ```
+/// An encoder (no readout) has no `e` unless it is stacked.
 /// Each term is stored for t = 0 … T (zero where it does not exist at t); the tests check that
 /// they add up to the recorded pre-activations and derivatives.
 struct StepEquations {
@@ -88,8 +91,11 @@ struct StepEquations {
 
         // Backward: dL/dh_t from the output at t (or the layer above) …
         if !stacked {
-            let why = Weight(p, network.layout.slot(named: "W_hy")!), Y = why.rows, dy = trace.record.dy
-            add("e", steps: 1...T) { t, j in why.column(j, dot: dy[((t - 1) * Y)..<(t * Y)]) }
+            // An encoder has no readout: nothing comes from an output.
+            if let slot = network.layout.slot(named: "W_hy") {
+                let why = Weight(p, slot), Y = why.rows, dy = trace.record.dy
+                add("e", steps: 1...T) { t, j in why.column(j, dot: dy[((t - 1) * Y)..<(t * Y)]) }
+            }
         } else {
             // … the layer above reads h_t through its input weights, in each of its directions.
             let above = trace.record.layers[1]
@@ -107,6 +113,12 @@ struct StepEquations {
                 }
                 return sum
             }
+        }
+        // … at the last step, what came from outside (an encoder's decoder hands back
+        // dL/dh_0, and dL/dc_0 when both are LSTMs) …
+        if let handed = trace.handedBack {
+            add("hand", steps: [T]) { _, j in handed.dh[j] }
+            if let dc = handed.dc { add("dc.hand", steps: [T]) { _, j in dc[j] } }
         }
         // … and from step t + 1 through the recurrence.
         let into = (0..<T).filter { flows(into: $0 + 1) }

@@ -23,7 +23,8 @@ enum StepThrough {
     static let maxSteps = 10_000
     static let equationBudget = 1 << 15
 
-    static func output(_ trace: Trace, state: LessonState, o: Options) throws(LessonError) -> Output {
+    /// `inputLabels`: the tokens x_t stands for (an encoder's source), drawn under x_t.
+    static func output(_ trace: Trace, state: LessonState, o: Options, inputLabels: [String]? = nil) throws(LessonError) -> Output {
         let r = trace.record.layers[0][0]
         let T = r.steps, H = r.hiddenSize
         guard T <= maxSteps else {
@@ -41,7 +42,9 @@ enum StepThrough {
         let ko = state.language == "ko"
         let network = trace.model.network
         let Y = network.spec.outputSize, X = min(r.spec.inputSize, maxUnits)
-        let perStepLoss = trace.sample.loss.stepLosses(y: trace.record.y, steps: T, outputSize: Y, targets: trace.sample.targets)
+        // An encoder (no readout) has no loss of its own: its gradient comes from the decoder.
+        let encoder = trace.handedBack != nil
+        let perStepLoss = Y == 0 ? [] : trace.sample.loss.stepLosses(y: trace.record.y, steps: T, outputSize: Y, targets: trace.sample.targets)
         let jac = trace.jacobianNorms[0][0]
         func column(_ values: [Double], width: Int, rows: Int, offset: Int = 0) -> [Double] {
             var out: [Double] = []
@@ -52,6 +55,7 @@ enum StepThrough {
         var data: [(String, String)] = [
             ("id", json(id)), ("lang", json(state.language)), ("cell", json(r.spec.kind.rawValue)),
             ("variant", json(r.spec.kind == .gru ? r.spec.gruVariant.rawValue : r.spec.kind == .rnn ? r.spec.activation.rawValue : (r.spec.peephole ? "peephole" : ""))),
+            ("role", json(encoder ? "encoder" : "network")),
             ("T", "\(T)"), ("H", "\(H)"), ("X", "\(r.spec.inputSize)"), ("Y", "\(Y)"),
             ("units", "[" + units.map(String.init).joined(separator: ",") + "]"),
             ("gates", "[" + r.spec.gateNames.map(json).joined(separator: ",") + "]"),
@@ -89,9 +93,12 @@ enum StepThrough {
         // The unrolled graph, with ids prefixed so several figures can share a page.
         var diagram = UnrolledDiagram(trace: trace)
         diagram.language = ko ? .ko : .en
+        diagram.handsOver = encoder
+        diagram.handsOverCellState = trace.handedBack?.dc != nil
+        diagram.inputLabels = inputLabels
         // Backward, the same graph with its arrows reversed and drawn by the gradient's size.
-        var gradientDiagram = UnrolledDiagram(trace: trace, mode: .gradient)
-        gradientDiagram.language = diagram.language
+        var gradientDiagram = diagram
+        gradientDiagram.mode = .gradient
         let graph: String, gradientGraph: String
         do {
             graph = try Graphviz.svg(fromDOT: diagram.dot.text)
@@ -147,7 +154,8 @@ enum StepThrough {
         let eq = StepEquations(trace: trace, units: shown)
         var html = ""
         let stacked = trace.model.network.spec.hiddenSizes.count > 1
-        for (key, tex) in StepEquations.templates(r.spec, stacked: stacked, truncated: trace.truncation != nil, language: language) {
+        let handOver = trace.handedBack.map { StepEquations.HandOver(cellState: $0.dc != nil) }
+        for (key, tex) in StepEquations.templates(r.spec, stacked: stacked, truncated: trace.truncation != nil, handOver: handOver, language: language) {
             do {
                 html += "\n<template data-eq=\"\(key)\">" + (try MathML.render(template: tex, display: true)) + "</template>"
             } catch {

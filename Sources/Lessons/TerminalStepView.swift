@@ -40,6 +40,9 @@ public final class TerminalStepView {
     /// The symbol of each token id, for token models (as the lesson's text data names them).
     let symbols: [String]
 
+    /// "encoder" or "decoder" for a half of an encoder–decoder: the title says which.
+    public var role: String?
+
     public init(trace: Trace, language: String, symbols: [String] = []) {
         self.trace = trace
         self.symbols = symbols
@@ -144,7 +147,9 @@ public final class TerminalStepView {
         let pass = p.pass == .forward ? (ko ? "순방향" : "forward") : (ko ? "역방향" : "backward")
         var line = TextLine()
         line.append("rnnlab step", .bold)
-        line.append(" · \(kind), \(units) \(ko ? "유닛" : units == 1 ? "unit" : "units")")
+        let role = trace.handedBack != nil || self.role == "encoder" ? (ko ? " 인코더" : " encoder")
+            : self.role == "decoder" ? (ko ? " 디코더" : " decoder") : ""
+        line.append(" · \(kind)\(role), \(units) \(ko ? "유닛" : units == 1 ? "unit" : "units")")
         let netSpec = trace.model.network.spec
         if netSpec.hiddenSizes.count > 1 || netSpec.bidirectional {
             let layers = netSpec.hiddenSizes.count
@@ -245,7 +250,7 @@ public final class TerminalStepView {
             out.append(TextLine(TextLine.padded("w_t", to: Self.labelWidth) + (ko ? "토큰 \(ids[t - 1])" : "token \(ids[t - 1])") + symbol(ids[t - 1])))
         }
         let netSpec = trace.model.network.spec, Y = netSpec.outputSize, y = trace.record.y
-        if y.count >= steps * Y {
+        if Y > 0, y.count >= steps * Y {
             let yt = y[((t - 1) * Y)..<(t * Y)]
             if trace.sample.loss == .xentLast || trace.sample.loss == .xentAll {
                 // Logits as probabilities: the most likely classes.
@@ -384,7 +389,9 @@ public final class TerminalStepView {
 
     private func headerEquations() -> [String] {
         let spec = record.spec
-        let readout = trace.model.network.spec.hiddenSizes.count > 1 || trace.model.network.spec.bidirectional
+        let readout = trace.handedBack != nil
+            ? (ko ? "출력층 없음: h_S가 디코더의 h₀가 됩니다" : "no readout: h_S becomes the decoder's h₀")
+            : trace.model.network.spec.hiddenSizes.count > 1 || trace.model.network.spec.bidirectional
             ? (ko ? "(y_t는 맨 위 층에서 읽습니다)" : "(y_t is read from the top layer)") : "y_t = W_hy h_t + b_y"
         switch spec.kind {
         case .rnn:
@@ -490,10 +497,22 @@ public final class TerminalStepView {
             }
         } else {
             let dh = record.dhAt(t)[record.dhAt(t).startIndex + j]
-            var names = ["e"], labels = [ko ? "e: 시점 t의 출력에서" : "e: from the output at t"]
-            if spec.kind == .gru { names.append("dir"); labels.append(ko ? "d: h_{t+1}로 바로" : "d: straight from h_{t+1}") }
-            names.append("rho"); labels.append(ko ? "ρ: t + 1 스텝을 거쳐" : "ρ: through step t + 1")
-            let symbols = spec.kind == .gru ? "e + d + ρ" : "e + ρ"
+            // An encoder has no output term unless stacked; at its last step the decoder hands
+            // back dL/dh₀ (the term "hand").
+            let stacked = trace.model.network.spec.hiddenSizes.count > 1
+            let hasOutput = trace.handedBack == nil || stacked
+            var names: [String] = [], labels: [String] = [], letters: [String] = []
+            if hasOutput {
+                names.append("e"); letters.append("e")
+                labels.append(stacked ? (ko ? "e: 위층에서" : "e: from the layer above") : (ko ? "e: 시점 t의 출력에서" : "e: from the output at t"))
+            }
+            if spec.kind == .gru { names.append("dir"); letters.append("d"); labels.append(ko ? "d: h_{t+1}로 바로" : "d: straight from h_{t+1}") }
+            names.append("rho"); letters.append("ρ"); labels.append(ko ? "ρ: t + 1 스텝을 거쳐" : "ρ: through step t + 1")
+            if trace.handedBack != nil && t == steps {
+                names.append("hand"); letters.append("δ")
+                labels.append(ko ? "δ: 디코더가 돌려준 dL/dh₀" : "δ: the dL/dh₀ the decoder hands back")
+            }
+            let symbols = letters.joined(separator: " + ")
             out.append(TextLine("dL/dh_t\(u) = \(symbols) = \(sum(names.map { term($0) })) = \(n(dh))"))
             out.append(TextLine("    " + labels.joined(separator: "; "), .dim))
             if spec.kind == .rnn && t < steps {
@@ -506,7 +525,11 @@ public final class TerminalStepView {
                 var parts = ["dc.f", "dc.h"]
                 if spec.peephole { parts.append("dc.p") }
                 let dc = record.dcAt(t)[record.dcAt(t).startIndex + j]
-                let form = spec.peephole ? "dc_{t+1}·f_{t+1} + dh_t·o_t·tanh′(c_t) + Σ p·da" : "dc_{t+1}·f_{t+1} + dh_t·o_t·tanh′(c_t)"
+                var form = spec.peephole ? "dc_{t+1}·f_{t+1} + dh_t·o_t·tanh′(c_t) + Σ p·da" : "dc_{t+1}·f_{t+1} + dh_t·o_t·tanh′(c_t)"
+                if trace.handedBack?.dc != nil && t == steps {
+                    parts.append("dc.hand")
+                    form += ko ? " + 디코더의 dL/dc₀" : " + the decoder's dL/dc₀"
+                }
                 out.append(TextLine("dL/dc_t\(u) = \(form) = \(sum(parts.map { term($0) })) = \(n(dc))"))
             }
         }

@@ -42,6 +42,30 @@ public struct Seq2SeqTrace: Sendable {
         decoderJacobianNorms = norms(s2s.decoder, s2s.decoderParameters(model.parameters), record.decoder)
     }
 
+    /// The encoder half as a single-network trace (its record, gradient and Jacobian norms;
+    /// no readout), with `handedBack` the gradient its first layer's forward cell receives at
+    /// step S from the decoder: what the step-through's last backward step starts from.
+    public var encoderTrace: Trace {
+        let s2s = model.seq2seq
+        let first = record.decoder.layers[0][0], H = s2s.spec.encoder.hiddenSize
+        let carriesC = s2s.spec.encoder.cell == .lstm && s2s.spec.decoder.cell == .lstm
+        let handed = StateGradient(dh: Array(first.dhAt(0).prefix(H)), dc: carriesC ? Array(first.dcAt(0).prefix(H)) : nil)
+        return Trace(model: Model(network: s2s.encoder, parameters: s2s.encoderParameters(model.parameters)),
+                     sample: s2s.samples(for: record).encoder, record: record.encoder,
+                     gradient: Array(gradient[..<s2s.decoderOffset]), jacobianNorms: encoderJacobianNorms,
+                     handedBack: handed)
+    }
+
+    /// The decoder half as a single-network trace: started from the bridged state, fed BOS and
+    /// the target, its loss the model's.
+    public var decoderTrace: Trace {
+        let s2s = model.seq2seq
+        return Trace(model: Model(network: s2s.decoder, parameters: s2s.decoderParameters(model.parameters)),
+                     sample: s2s.samples(for: record).decoder, record: record.decoder,
+                     gradient: Array(gradient[s2s.decoderOffset...]), jacobianNorms: decoderJacobianNorms,
+                     handedBack: nil)
+    }
+
     /// The trace JSON (format `rnnlab.trace.v1`, `"model": "encoder_decoder"`):
     /// ```
     /// { "format", "model": "encoder_decoder", "loss",

@@ -9,6 +9,10 @@ public struct Trace: Sendable {
     public let gradient: [Double]
     /// jacobianNorms[l][d]: ‖∂s_T/∂s_t‖₂ for t = 0 … T, per layer and direction.
     public let jacobianNorms: [[[Double]]]
+    /// The part of dL/dh_T (and dL/dc_T) of the first layer's forward cell that came from
+    /// outside the network: for an encoder, what its decoder hands back (nil for a network that
+    /// ends in its own loss).
+    public let handedBack: StateGradient?
 
     /// Runs forward, backward and the Jacobian norms.
     public init(model: Model, sample: Sample, truncation: Int? = nil) {
@@ -24,6 +28,20 @@ public struct Trace: Sendable {
                 model.network.jacobianNorms(parameters: model.parameters, record: record, layer: l, direction: d)
             }
         }
+        handedBack = nil
+    }
+
+    /// A trace of one half of a larger model from the record that model made (an encoder's or
+    /// a decoder's, from `Seq2SeqTrace`): nothing is run again.
+    init(model: Model, sample: Sample, record: NetworkRecord, gradient: [Double],
+         jacobianNorms: [[[Double]]], handedBack: StateGradient?) {
+        self.model = model
+        self.sample = sample
+        truncation = nil
+        self.record = record
+        self.gradient = gradient
+        self.jacobianNorms = jacobianNorms
+        self.handedBack = handedBack
     }
 
     /// The trace JSON of `shared/spec/trace-format.md` (format `rnnlab.trace.v1`).
@@ -64,6 +82,18 @@ public struct Trace: Sendable {
     private var estimatedSize: Int {
         let perStep = record.layers.flatMap { $0 }.reduce(0) { $0 + 3 * $1.gateWidth + 5 * $1.hiddenSize }
         return 24 * (record.steps * perStep + gradient.count) + 4096
+    }
+}
+
+/// dL/dh (and, for a cell with a cell state, dL/dc) of one cell at one step.
+public struct StateGradient: Sendable, Equatable {
+    public var dh: [Double]
+    /// nil where no gradient reaches c (an LSTM encoder whose decoder is not an LSTM).
+    public var dc: [Double]?
+
+    public init(dh: [Double], dc: [Double]?) {
+        self.dh = dh
+        self.dc = dc
     }
 }
 

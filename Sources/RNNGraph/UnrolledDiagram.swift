@@ -31,6 +31,12 @@ public struct UnrolledDiagram: Sendable {
     public var inputs: [Double]?
     public var inputSize = 1
     public var lossValue: Double?
+    /// An encoder: no outputs and no loss; h_T (and c_T when `handsOverCellState`) go on to a
+    /// "decoder" node, along which the gradient comes back in the gradient view.
+    public var handsOver = false
+    public var handsOverCellState = false
+    /// Labels for x_t (the source tokens), shown under x_t.
+    public var inputLabels: [String]?
 
     public init(spec: CellSpec, steps: Int) {
         self.spec = spec
@@ -76,8 +82,14 @@ public struct UnrolledDiagram: Sendable {
             g.node("c_0", stateAttributes("c", t: 0, fill: Style.cellState))
             cRow.append("c_0")
         }
-        g.node("loss", ["label": "L", "shape": "ellipse", "fillcolor": Style.loss,
-                        "tooltip": lossValue.map { "L = \(Style.number($0))" } ?? "loss"])
+        if handsOver {
+            g.node("decoder", ["label": language == .ko ? "디코더" : "decoder", "shape": "box", "style": "rounded,filled",
+                               "fillcolor": Style.output,
+                               "tooltip": language == .ko ? "인코더의 마지막 상태가 디코더의 초기 상태가 됩니다" : "the encoder's last state starts the decoder"])
+        } else {
+            g.node("loss", ["label": "L", "shape": "ellipse", "fillcolor": Style.loss,
+                            "tooltip": lossValue.map { "L = \(Style.number($0))" } ?? "loss"])
+        }
 
         var previous = 0  // the last step drawn
         for t in visible {
@@ -105,7 +117,8 @@ public struct UnrolledDiagram: Sendable {
                 cPrev = hasC ? fold : nil
             }
             let s = Style.subscripted(t)
-            g.node("x_\(t)", ["label": "x\(s)", "fillcolor": Style.input].merging(inputTooltip(t)) { _, b in b })
+            let token = inputLabels.flatMap { t <= $0.count ? $0[t - 1] : nil }
+            g.node("x_\(t)", ["label": "x\(s)" + (token.map { "\n\($0)" } ?? ""), "fillcolor": Style.input].merging(inputTooltip(t)) { _, b in b })
             inputsRow.append("x_\(t)")
             g.node("h_\(t)", stateAttributes("h", t: t, fill: Style.state))
             if hasC {
@@ -134,12 +147,21 @@ public struct UnrolledDiagram: Sendable {
                     g.edge(cell, "c_\(t)", stateEdge("c", from: t, scale: scale))
                 }
             }
-            let y = "y_\(t)"
-            g.node(y, ["label": "y\(s)", "fillcolor": Style.output].merging(outputTooltip(t)) { _, b in b })
-            outputsRow.append(y)
-            g.edge("h_\(t)", y)
-            if lossOnAllSteps || t == steps { g.edge(y, "loss") }
+            if !handsOver {
+                let y = "y_\(t)"
+                g.node(y, ["label": "y\(s)", "fillcolor": Style.output].merging(outputTooltip(t)) { _, b in b })
+                outputsRow.append(y)
+                g.edge("h_\(t)", y)
+                if lossOnAllSteps || t == steps { g.edge(y, "loss") }
+            }
             previous = t
+        }
+        if handsOver {
+            chainRow.append("decoder")
+            g.edge("h_\(steps)", "decoder", stateEdge("h", from: steps, scale: scale))
+            if hasC && handsOverCellState {
+                g.edge("c_\(steps)", "decoder", stateEdge("c", from: steps, scale: scale).merging(["constraint": "false"]) { a, _ in a })
+            }
         }
         for row in gateLevel ? [] : [inputsRow, chainRow, cRow, outputsRow] where row.count > 1 {
             g.sameRank(row)
@@ -163,8 +185,12 @@ public struct UnrolledDiagram: Sendable {
     }
 
     private var title: String {
-        let n = "\(cellName), T = \(steps)"
+        let n = handsOver ? (language == .ko ? "\(cellName) 인코더, S = \(steps)" : "\(cellName) encoder, S = \(steps)") : "\(cellName), T = \(steps)"
         switch (mode, language) {
+        case (.forward, .en) where handsOver: return "\(n): the source read step by step, its last state handed to the decoder"
+        case (.forward, .ko) where handsOver: return "\(n): 입력을 한 단계씩 읽고 마지막 상태를 디코더에 넘깁니다"
+        case (.gradient, .en) where handsOver: return "\(n): the decoder's gradient flowing back through the source (‖dL/dh_s‖, log scale)"
+        case (.gradient, .ko) where handsOver: return "\(n): 디코더의 기울기가 입력을 거슬러 흐릅니다 (‖dL/dh_s‖, 로그 눈금)"
         case (.forward, .en): return "\(n): the network unrolled over time"
         case (.forward, .ko): return "\(n): 시간에 따라 펼친 네트워크"
         case (.gradient, .en): return "\(n): gradient flowing back through time (‖dL/dh_t‖, log scale)"

@@ -11,6 +11,7 @@ enum StepThroughScript {
       step: "step", of: "of", x: "input x_t", y: "output y_t", lossTerm: "loss term at this step", loss: "loss L",
       h: "hidden state h_t", c: "cell state c_t", a: "pre-activation a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (how much of the gradient reaches this step)", jac: "‖∂h_T/∂h_t‖",
+      handOver: "h_S goes on as the decoder's initial state h₀", handBack: "the decoder hands dL/dh₀ back here: the encoder's backward pass starts at t = S",
       norm: "norm", initial: "initial state", eq: "For unit", play: "play", pause: "pause", none: "—",
       eqMissing: "This recording is long: the equation's numbers are on the page for units %s only (pick units with unit:).",
       linScale: "Bars: one scale for the whole backward pass (full bar = %s), so a gradient that shrinks looks smaller.",
@@ -20,6 +21,7 @@ enum StepThroughScript {
       step: "시점", of: "/", x: "입력 x_t", y: "출력 y_t", lossTerm: "이 시점의 손실 항", loss: "손실 L",
       h: "은닉 상태 h_t", c: "셀 상태 c_t", a: "활성화 전 값 a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (이 시점까지 도달하는 기울기의 비율)", jac: "‖∂h_T/∂h_t‖",
+      handOver: "h_S가 디코더의 초기 상태 h₀가 됩니다", handBack: "디코더가 dL/dh₀를 여기로 돌려줍니다: 인코더의 역전파는 t = S에서 시작합니다",
       norm: "노름", initial: "초기 상태", eq: "유닛", play: "재생", pause: "멈춤", none: "—",
       eqMissing: "기록이 길어서 식의 숫자는 유닛 %s에 대해서만 페이지에 있습니다 (unit:으로 유닛을 고를 수 있습니다).",
       linScale: "막대: 역전파 전체에 하나의 눈금 (꽉 찬 막대 = %s). 줄어드는 기울기는 작게 보입니다.",
@@ -119,6 +121,11 @@ enum StepThroughScript {
       }
       if (c) s += row(lang.c, "c", vec(c, t), "signed", Math.max(1, cMax), fx);
       s += row(lang.h, "h", vec(h, t), "signed", Math.max(1, hMax), fx);
+      if (d.role === "encoder") {
+        // No readout: the encoder's only output is its last state.
+        if (t === T) s += '<p class="st-note">' + esc(lang.handOver) + '</p>';
+        return s;
+      }
       var ys = []; for (k = 0; k < d.Y; k++) ys.push(y[(t - 1) * d.Y + k]);
       s += row(lang.y, "y", ys, "signed", yMax, sg);
       s += scalar(lang.lossTerm, "lossTerm", d.lossTerms[t - 1], sg) + scalar(lang.loss, "loss", d.lossValue, sg);
@@ -128,6 +135,7 @@ enum StepThroughScript {
     function backwardPanel(t) {
       var kind = logGrad ? "log" : "signed";
       var s = '<p class="st-scale">' + esc(logGrad ? lang.logScale.replace("%s", sg(gMax)) : lang.linScale.replace("%s", sg(gMax))) + '</p>';
+      if (d.role === "encoder" && t === T) s += '<p class="st-note">' + esc(lang.handBack) + '</p>';
       s += row(lang.dh, "dh", vec(dh, t), kind, gMax, sg) + scalar("‖" + lang.dh + "‖", "dhNorm", d.dhNorm[t], sg);
       if (dc) s += row(lang.dc, "dc", vec(dc, t), kind, gMax, sg) + scalar("‖" + lang.dc + "‖", "dcNorm", d.dcNorm[t], sg);
       var top = d.dhNorm[T];
@@ -183,7 +191,7 @@ enum StepThroughScript {
       names.forEach(function (nm) { var el = document.getElementById(p + nm); if (el) { el.classList.add("st-current"); highlighted.push(el); found = true; } });
       if (back) {
         // The way the gradient came: from the loss through every later step to h_t.
-        ["loss"].concat(Array.from({ length: T - t }, function (_, k) { return k + t + 1; }).reduce(function (acc, s) {
+        ["loss", "decoder"].concat(Array.from({ length: T - t }, function (_, k) { return k + t + 1; }).reduce(function (acc, s) {
           return acc.concat(["h_" + s, "c_" + s, "cell_" + s, "y_" + s]);
         }, [])).forEach(function (nm) { var el = document.getElementById(p + nm); if (el) { el.classList.add("st-path"); highlighted.push(el); } });
       }
@@ -313,6 +321,7 @@ enum StepThroughScript {
         .st-graph .st-path polygon, .st-graph .st-path path, .st-graph .st-path ellipse { stroke: #0072B2; stroke-width: 2px; }
         .stepthrough.backward input[type=range] { direction: rtl; }
         .st-scale { font-size: .8rem; color: var(--muted); margin: .2rem 0; }
+        .st-note { font-size: .85rem; margin: .3rem 0; font-style: italic; }
         @media (hover: none) and (pointer: coarse) { .stepthrough .keys { display: none; } }
         .st-graph .st-current polygon, .st-graph .st-current path, .st-graph .st-current ellipse { stroke: #D55E00; stroke-width: 3px; }
         .st-graph .st-current text { font-weight: bold; }

@@ -12,7 +12,8 @@ extension RNNLab {
             abstract: "Step through a recorded sequence in the terminal, one time step at a time, forward then backward.",
             discussion: """
                 rnnlab step MODEL.json SEQUENCE.json   (the files rnnlab trace reads)
-                rnnlab step LESSON.md [--cell N]       (the lesson's N-th step-through)
+                rnnlab step LESSON.md [--cell N]       (the lesson's N-th step-through; an encoder–decoder's
+                                                        shows two: its encoder, then its decoder)
 
                 Keys: → ← one step right/left, n p next/previous step of the pass, Home End, \
                 f b forward/backward pass (same step), u U next/previous unit, space play/pause, \
@@ -60,8 +61,9 @@ extension RNNLab {
         }
 
         func run() throws {
-            let (trace, lang, symbols) = try load()
-            let view = TerminalStepView(trace: trace, language: lang, symbols: symbols)
+            let (trace, lang, symbols, role) = try load()
+            var view = TerminalStepView(trace: trace, language: lang, symbols: symbols)
+            view.role = role
             if let unit, unit > view.units {
                 FileHandle.standardError.write(Data("rnnlab step: --unit \(unit): the cell has \(view.units) unit\(view.units == 1 ? "" : "s")\n".utf8))
                 throw ExitCode.validationFailure
@@ -79,7 +81,7 @@ extension RNNLab {
         }
 
         /// The trace to show, and the language of its labels.
-        private func load() throws -> (RNNCore.Trace, String, [String]) {
+        private func load() throws -> (RNNCore.Trace, String, [String], String?) {
             if files.count == 2 {
                 do throws(InputError) {
                     let model = try TraceFiles.model(try readInput(files[0]), name: files[0])
@@ -87,7 +89,7 @@ extension RNNLab {
                     guard sample.steps <= Self.maximumSteps else {
                         throw InputError(file: files[1], message: "a step-through of \(sample.steps) steps is more than the \(Self.maximumSteps) rnnlab step shows: step through a shorter sequence")
                     }
-                    return (RNNCore.Trace(model: model, sample: sample, truncation: truncation), language ?? "en", [])
+                    return (RNNCore.Trace(model: model, sample: sample, truncation: truncation), language ?? "en", [], nil)
                 } catch {
                     fail(error.description)
                 }
@@ -111,7 +113,7 @@ extension RNNLab {
                 FileHandle.standardError.write(Data("rnnlab step: \(file) shows \(shown.count) step-through\(shown.count == 1 ? "" : "s"); --cell \(n) is not one of them\n".utf8))
                 throw ExitCode.validationFailure
             }
-            return (shown[n - 1].trace, shown[n - 1].language, shown[n - 1].symbols)
+            return (shown[n - 1].trace, shown[n - 1].language, shown[n - 1].symbols, shown[n - 1].role)
         }
 
         /// As long a sequence as the page's step-through shows.
