@@ -23,6 +23,7 @@ extension Actions {
         state.lastModel = model.name
         let r = trace.record.layers[0][0]
         recordStep(model.name + ".step", trace, in: state.values)
+        recordReach(model.name + ".step", trace, network: model.network, in: state.values)
         let first = euclideanNorm(r.dhAt(1)), last = euclideanNorm(r.dhAt(r.steps))
         let ko = state.language == "ko"
         return [.note(ko
@@ -42,6 +43,20 @@ extension Actions {
         }
         try state.checkWork(work, "recording this step (T = \(NumberFormat.grouped(T)))", at: field)
         try state.checkMemory(memory, "recording this step (T = \(NumberFormat.grouped(T)))", at: field)
+    }
+
+    /// `prefix.reach`: how many steps back from T the gradient reaches, the steps t = T, T − 1, …
+    /// before the first with dL/dh_t = 0 (T when none is; under truncated BPTT with a loss at the
+    /// last step, the last chunk). `prefix.memory`: the bytes of record a backward pass must hold
+    /// at once (`Budget.recordBytes`, 24 doubles per unit per step with the step's input and
+    /// output): all T steps for full BPTT, one chunk of min(k, T) steps when truncated at k and
+    /// run chunk by chunk. rnnlab itself keeps every step, to show them.
+    static func recordReach(_ prefix: String, _ trace: Trace, network: Network, in values: ValueStore) {
+        let r = trace.record.layers[0][0], T = r.steps
+        var reach = 0
+        while reach < T, euclideanNorm(r.dhAt(T - reach)) > 0 { reach += 1 }
+        values.set(prefix + ".reach", reach)
+        values.set(prefix + ".memory", Budget.recordBytes(network, steps: min(trace.truncation ?? T, T)))
     }
 
     /// `prefix.loss`, `.T`, `.dh_norm` (‖dL/dh_t‖ for t = 0…T, so `.dh_norm[1]` is ‖dL/dh_1‖),
