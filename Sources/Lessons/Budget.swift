@@ -58,10 +58,12 @@ public enum Budget {
     static let recordPerUnit = 24.0
 
     /// Parameters, gradients, optimizer moments and a copy: six doubles per weight.
-    static func modelBytes(_ network: Network) -> Double { Double(network.parameterCount) * 8 * 6 }
+    static func modelBytes(_ model: some SequenceModel) -> Double { Double(model.parameterCount) * 8 * 6 }
 
     /// A recorded pass over `steps` steps.
-    static func recordBytes(_ network: Network, steps: Int) -> Double {
+    static func recordBytes(_ model: some SequenceModel, steps: Int) -> Double {
+        if let ff = model as? FeedForward { return feedForwardRecordBytes(ff.spec, steps: steps) }
+        guard let network = model as? Network else { return 0 }
         let spec = network.spec
         let units = spec.hiddenSizes.reduce(0, +) * (spec.bidirectional ? 2 : 1)
         let perStep = Double(units) * recordPerUnit + Double(spec.inputSize + 2 * spec.outputSize)
@@ -76,6 +78,38 @@ public enum Budget {
     /// estimated by their count of steps and sequences, not by their few weights.
     static func passWork(_ network: Network, steps: Int, sequences: Int = 1) -> Double {
         (6 * Double(network.parameterCount) + stepOverhead) * Double(steps) + sequenceOverhead * Double(sequences)
+    }
+
+    /// One epoch of training on the data's training part: forward and backward through every
+    /// sequence. A feed-forward model computes one output per scored step (each step for a loss
+    /// over all steps, else one per sequence), each about six operations per dense weight, plus
+    /// reading its window or averaging the sequence.
+    static func trainingWork(_ model: some SequenceModel, data: Dataset) -> Double {
+        let steps = totalSteps(data)
+        if let network = model as? Network { return passWork(network, steps: steps, sequences: data.count) }
+        guard let ff = model as? FeedForward else { return 0 }
+        let spec = ff.spec, outputs = Double(data.loss.coversAllSteps ? steps : data.count)
+        let dense = feedForwardWeights(spec) - Double(spec.vocabularySize ?? 0) * Double(spec.inputSize)
+        let reading = spec.reader == .averagePooling ? 4 * Double(spec.inputSize) * Double(steps) : 4 * Double(spec.readWidth) * outputs
+        return (6 * dense + stepOverhead) * outputs + reading + sequenceOverhead * Double(data.count)
+    }
+
+    /// A feed-forward model's weights, counted in doubles (no overflow for absurd sizes).
+    static func feedForwardWeights(_ spec: FeedForwardSpec) -> Double {
+        var total = Double(spec.vocabularySize ?? 0) * Double(spec.inputSize)
+        var below = Double(spec.readWidth)
+        for h in spec.hiddenSizes.map(Double.init) + [Double(spec.outputSize)] {
+            total += h * below + h
+            below = h
+        }
+        return total
+    }
+
+    /// A feed-forward pass over `steps` steps, scoring every step (the most it records): x_t and
+    /// dL/dx_t, and per output its window, each layer's pre-activation and activation, y and dL/dy.
+    static func feedForwardRecordBytes(_ spec: FeedForwardSpec, steps: Int) -> Double {
+        let perOutput = Double(spec.readWidth) * 2 + Double(spec.hiddenSizes.reduce(0, +)) * 3 + Double(spec.outputSize) * 2
+        return Double(steps) * (perOutput + 2 * Double(spec.inputSize)) * 8
     }
 
     /// Operations that take as long as one step's and one sequence's fixed costs.

@@ -55,11 +55,11 @@ struct Dataset {
     /// The distinct sequence lengths, shortest first, so results can be reported by length.
     var lengths: [Int] { Array(Set((0..<count).map { steps(of: $0) })).sorted() }
 
-    /// Sample k as the given network reads it (token ids for an embedding, vectors otherwise).
-    func sample(_ k: Int, for network: Network) -> Sample {
+    /// Sample k as the given model reads it (token ids for an embedding, vectors otherwise).
+    func sample(_ k: Int, for model: some SequenceModel) -> Sample {
         if !tokens.isEmpty {
             let ids = tokens[k]
-            if network.spec.vocabularySize != nil {
+            if model.vocabularySize != nil {
                 return Sample(input: .tokens(ids), loss: loss, targets: targets[k])
             }
             var x = [Double](repeating: 0, count: ids.count * inputSize)
@@ -69,19 +69,21 @@ struct Dataset {
         return Sample(input: .vectors(vectors[k], steps: vectors[k].count / inputSize), loss: loss, targets: targets[k])
     }
 
-    func samples(for network: Network) -> [Sample] { (0..<count).map { sample($0, for: network) } }
+    func samples(for model: some SequenceModel) -> [Sample] { (0..<count).map { sample($0, for: model) } }
 
     /// Checks that a model can read this data; the message says what to change.
-    func check(_ network: Network, modelName: String) -> String? {
-        let spec = network.spec
-        if let vocab = spec.vocabularySize {
+    func check(_ model: some SequenceModel, modelName: String) -> String? {
+        if let vocab = model.vocabularySize {
             if tokens.isEmpty { return "model \(modelName) has an embedding but data \(name) is not symbolic (use task text or copy)" }
             if vocab < inputSize { return "model \(modelName)'s embedding has \(vocab) symbols but data \(name) has \(inputSize)" }
-        } else if spec.inputSize != inputSize {
-            return "model \(modelName) reads \(spec.inputSize) inputs per step but data \(name) has \(inputSize) (set input_size: \(inputSize))"
+        } else if model.inputSize != inputSize {
+            return "model \(modelName) reads \(model.inputSize) inputs per step but data \(name) has \(inputSize) (set input_size: \(inputSize))"
         }
-        if spec.outputSize != outputSize {
-            return "model \(modelName) has output_size \(spec.outputSize) but data \(name) needs \(outputSize)"
+        if model.outputSize != outputSize {
+            return "model \(modelName) has output_size \(model.outputSize) but data \(name) needs \(outputSize)"
+        }
+        if let ff = model as? FeedForward, !ff.spec.reads(loss) {
+            return "model \(modelName) averages every step (pooling: average) into one output per sequence, but data \(name)'s loss \(loss.rawValue) needs an output at every step (use window: W, which slides along the sequence)"
         }
         return nil
     }

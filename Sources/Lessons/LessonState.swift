@@ -2,10 +2,13 @@ import Foundation
 import Reports
 import RNNCore
 
-/// A model defined in a lesson, with its parameters and training history.
-struct LessonModel {
+/// A model defined in a lesson, with its parameters and training history: a recurrent
+/// `Network`, or a `FeedForward` model (`kind: feedforward`), which only the actions that read a
+/// model's outputs take (train, evaluate, compare and show: summary, parameters, predictions,
+/// loss_curve, neighbours).
+struct LessonModel<M: SequenceModel> {
     var name: String
-    var network: Network
+    var network: M
     var parameters: [Double]
     var history: [EpochSummary] = []
     var outcome: TrainingOutcome?
@@ -18,7 +21,9 @@ final class LessonState {
     let file: String
     let seed: UInt64
     let language: String
-    var models: [String: LessonModel] = [:]
+    var models: [String: LessonModel<Network>] = [:]
+    /// Feed-forward models: kept apart from `models`, which every recurrent action reads.
+    var feedForwards: [String: LessonModel<FeedForward>] = [:]
     var datasets: [String: Dataset] = [:]
     /// The last recorded step per model.
     var steps: [String: Trace] = [:]
@@ -66,9 +71,12 @@ final class LessonState {
         return "fig-" + (figureCount < 10 ? "0" : "") + String(figureCount)
     }
 
-    func model(_ field: Field?, options: Options) throws(LessonError) -> LessonModel {
+    func model(_ field: Field?, options: Options) throws(LessonError) -> LessonModel<Network> {
         let name = try field?.string() ?? lastModel
         guard let name else { throw options.error("no model defined yet (add a cell with model: before this one)") }
+        if feedForwards[name] != nil {
+            throw (field ?? options.field).error("\(name) is a feed-forward model (kind: feedforward), with no recurrence to step through; this takes a recurrent network (a feed-forward model takes train, evaluate, compare and show: \(Shows.feedForwardKinds.joined(separator: ", ")))")
+        }
         if seq2seqs[name] != nil {
             throw (field ?? options.field).error("\(name) is an encoder–decoder; this takes a single network (an encoder–decoder takes train, evaluate, sample, step and show: loss_curve, unrolled, gradient_norms, jacobian_norms)")
         }
@@ -78,8 +86,20 @@ final class LessonState {
         return m
     }
 
-    func dataset(_ field: Field?, options: Options, for model: LessonModel? = nil) throws(LessonError) -> Dataset {
-        let name = try field?.string() ?? model?.dataName ?? lastData
+    /// The feed-forward model `field` names (or the last model defined), or nil when that is
+    /// not a feed-forward model.
+    func feedForward(_ field: Field?) throws(LessonError) -> LessonModel<FeedForward>? {
+        guard let name = try field?.string() ?? lastModel else { return nil }
+        return feedForwards[name]
+    }
+
+    /// The data `field` names, or else the data `model` was last trained or stepped on.
+    func dataset<M>(_ field: Field?, options: Options, for model: LessonModel<M>) throws(LessonError) -> Dataset {
+        try dataset(field, options: options, defaultName: model.dataName)
+    }
+
+    func dataset(_ field: Field?, options: Options, defaultName: String? = nil) throws(LessonError) -> Dataset {
+        let name = try field?.string() ?? defaultName ?? lastData
         guard let name else { throw options.error("no data defined yet (add a cell with data: before this one)") }
         if let s = seq2seqData[name] {
             throw (field ?? options.field).error("\(name) is encoder–decoder data (task \(s.task)): only a model of kind encoder_decoder reads it")

@@ -14,8 +14,13 @@ import Reports
 /// `index`, `count` (default 8), `top` (default 3), `tolerance`.
 extension Shows {
     static func predictions(_ o: Options, state: LessonState) throws(LessonError) -> [Output] {
+        if let model = try state.feedForward(o["model"]) { return try predictions(model, o, state: state) }
+        return try predictions(try state.model(o["model"], options: o), o, state: state)
+    }
+
+    /// The predictions of either kind of model (`o` the show's options).
+    static func predictions<M: SequenceModel>(_ model: LessonModel<M>, _ o: Options, state: LessonState) throws(LessonError) -> [Output] {
         let ko = state.language == "ko"
-        let model = try state.model(o["model"], options: o)
         let data = try state.dataset(o["data"], options: o, for: model)
         if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
         let on = try o["on"]?.choice(["test", "train"]) ?? (data.test == nil ? "train" : "test")
@@ -25,7 +30,7 @@ extension Shows {
         let top = try o["top"]?.int(min: 1, max: 10) ?? 3
         let count = try o["count"]?.int(min: 1, max: 200) ?? 8
         let tolerance = try o["tolerance"]?.positiveDouble() ?? data.tolerance
-        let network = model.network, Y = network.spec.outputSize
+        let network = model.network, Y = network.outputSize
         func symbol(_ k: Int) -> String {
             guard k < data.vocabulary.count else { return String(k) }
             let s = data.vocabulary[k]
@@ -57,10 +62,10 @@ extension Shows {
         func forEachPrediction(_ body: (Int, Int, Int, ArraySlice<Double>, Targets) -> Void) {
             for k in indices {
                 let sample = part.sample(k, for: network)
-                let record = network.forward(parameters: model.parameters, sample: sample)
-                let T = record.steps
-                for (i, t) in (perStep ? Array(1...T) : [T]).enumerated() {
-                    body(k, i, t, record.y[((t - 1) * Y)..<(t * Y)], sample.targets)
+                // Row i of y is the output at the i-th step the loss reads.
+                let y = network.scoredOutputs(parameters: model.parameters, sample: sample).y
+                for (i, t) in sample.loss.scoredSteps(sample.steps).enumerated() {
+                    body(k, i, t, y[(i * Y)..<((i + 1) * Y)], sample.targets)
                 }
             }
         }

@@ -7,7 +7,7 @@ import Reports
 /// (a loss curve before training, gates before a step) is an error at the cell's line.
 enum Shows {
     static let kinds = ["summary", "parameters", "gates", "heatmap", "gradient_norms", "jacobian_norms", "loss_curve",
-                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check", "predictions"]
+                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check", "predictions", "neighbours"]
 
     static func show(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         var outputs: [Output] = []
@@ -18,7 +18,7 @@ enum Shows {
                 outputs += try one(kind, empty, state: state)
             } else {
                 let o = try item.mapping(allowed: ["what", "model", "data", "of", "unit", "step", "steps", "log", "gates", "sweep",
-                                                   "on", "index", "count", "top", "tolerance", "caption", "half"])
+                                                   "on", "index", "count", "top", "tolerance", "caption", "half", "tokens", "name"])
                 var shown = try one(try o.required("what").choice(kinds), o, state: state)
                 if let c = o["caption"] { try caption(c, on: &shown) }
                 outputs += shown
@@ -97,6 +97,10 @@ enum Shows {
         let language: DiagramLanguage = ko ? .ko : .en
         if seq2seqKinds.contains(kind), namesSeq2Seq(o, state) { return try seq2seq(kind, o, state: state) }
         if let half = o["half"] { throw half.error("half applies to the step_through of an encoder–decoder only") }
+        // A feed-forward model takes the shows that read its weights or outputs (FeedForwardShows.swift).
+        if kind != "shapes" && kind != "sweep", let model = try state.feedForward(o["model"]) {
+            return try feedForward(kind, model, o, state: state)
+        }
         switch kind {
         case "summary":
             let model = try state.model(o["model"], options: o)
@@ -106,15 +110,7 @@ enum Shows {
                                               perStepOutput: data?.loss.coversAllSteps ?? false, language: state.language)
             return [.table(table), .note(note)]
         case "parameters":
-            let model = try state.model(o["model"], options: o)
-            let slots = model.network.layout.slots
-            let rows = slots.map { [$0.name, $0.shape.map(String.init).joined(separator: " × "), NumberFormat.grouped($0.count),
-                                    NumberFormat.short(euclideanNorm(model.parameters[$0.range]))] }
-            let table = Table(caption: ko ? "\(model.name)의 가중치" : "Weights of \(model.name)",
-                              headers: [ko ? "이름" : "name", ko ? "모양" : "shape", ko ? "개수" : "count", "‖θ‖"], rows: rows, numeric: [2, 3])
-            let chart = BarChart(title: ko ? "가중치별 파라미터 수" : "Parameters per weight",
-                                 bars: slots.map { ($0.name, Double($0.count)) }, valueLabel: ko ? "파라미터 수" : "parameters")
-            return [.table(table), figure(state, { chart.svg(id: $0) }, alt: chart.title, csv: chart.csv)]
+            return parameters(try state.model(o["model"], options: o), state: state)
         case "gates":
             let trace = try trace(o, state, kind)
             let r = trace.record.layers[0][0]
@@ -179,18 +175,7 @@ enum Shows {
                                   series: [.init(name: symbol, points: norms.enumerated().map { (Double($0.offset), $0.element) })])
             return [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
         case "loss_curve":
-            let model = try state.model(o["model"], options: o)
-            guard !model.history.isEmpty else {
-                throw o.error("loss_curve needs a trained model: \(model.name) has not been trained yet (add a train: cell before this one)")
-            }
-            let chart = LineChart(language: state.language, title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
-                                  logY: try o["log"]?.bool() ?? true,
-                                  series: [.init(name: "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
-            var out: [Output] = [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
-            if case .diverged(let e, let s) = model.outcome {
-                out.append(.note(ko ? "발산: \(e)번째 에포크, \(s)번째 스텝" : "Diverged at epoch \(e), step \(s)."))
-            }
-            return out
+            return try lossCurve(try state.model(o["model"], options: o), o, state: state)
         case "unrolled", "gradient_graph":
             let trace = try trace(o, state, kind)
             var d = UnrolledDiagram(trace: trace, mode: kind == "gradient_graph" ? .gradient : .forward)
@@ -215,6 +200,8 @@ enum Shows {
             return [try graphviz(state, ShapesDiagram.dot(language: language), caption: "", o: o)]
         case "predictions":
             return try predictions(o, state: state)
+        case "neighbours":
+            return try neighbours(try state.model(o["model"], options: o), o, state: state)
         case "step_through":
             let trace = try trace(o, state, kind)
             if let collector = state.stepThroughs {

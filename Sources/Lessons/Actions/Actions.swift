@@ -14,6 +14,7 @@ enum Actions {
                     progress: ProgressReporter, outputs: inout [Output]) throws(LessonError) {
         switch name {
         // An encoder–decoder and its digit-string data have actions of their own (Seq2Seq*.swift).
+        case "model" where isFeedForwardModel(field): outputs += try defineFeedForward(field, state: state, lessonDirectory: lessonDirectory)
         case "model" where isSeq2SeqModel(field): outputs += try defineSeq2SeqModel(field, state: state)
         case "model": outputs += try defineModel(field, state: state, lessonDirectory: lessonDirectory)
         case "data" where isSeq2SeqData(field): outputs += try defineSeq2SeqData(field, state: state)

@@ -14,6 +14,7 @@ extension Actions {
         let (network, parameters) = try makeNetwork(o, state: state, lessonDirectory: lessonDirectory,
                                                     seed: try seedOption(o) ?? state.seed(for: "model:" + name))
         state.models[name] = LessonModel(name: name, network: network, parameters: parameters)
+        state.feedForwards[name] = nil
         state.lastModel = name
         state.values.set(name + ".parameters", network.parameterCount)
         let summary = Summary.describe(network)
@@ -37,6 +38,7 @@ extension Actions {
                 throw weightsField.error(error.description)
             }
         } else {
+            for key in ["window", "pooling"] { if let f = o[key] { throw f.error("applies to kind: feedforward only (a recurrent network reads every step)") } }
             let cell = CellKind(rawValue: try o.required("cell").choice(CellKind.allCases.map(\.rawValue)))!
             var inputSize = try o["input_size"]?.int(min: 1, max: 100_000)
             var vocabulary: Int?

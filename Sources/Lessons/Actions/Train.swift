@@ -34,12 +34,26 @@ extension Actions {
 
     static func train(_ field: Field, state: LessonState, progress: ProgressReporter) throws(LessonError) -> [Output] {
         let o = try field.mapping(allowed: ["model", "data"] + trainingOptions)
+        if var model = try state.feedForward(o["model"]) {
+            if let t = o["truncation"] { throw t.error("applies to recurrent networks: a feed-forward model has no recurrence to truncate") }
+            let out = try train(&model, o, state: state, progress: progress)
+            state.feedForwards[model.name] = model
+            return out
+        }
         var model = try state.model(o["model"], options: o)
+        let out = try train(&model, o, state: state, progress: progress)
+        state.models[model.name] = model
+        return out
+    }
+
+    /// Trains either kind of model (`o` the `train` options); the caller stores it.
+    static func train<M: SequenceModel>(_ model: inout LessonModel<M>, _ o: Options, state: LessonState,
+                                        progress: ProgressReporter) throws(LessonError) -> [Output] {
         let data = try state.dataset(o["data"], options: o, for: model)
         if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
         let config = try trainingConfig(o, seed: state.seed(for: "train:" + model.name))
         let steps = Budget.totalSteps(data)
-        try state.checkWork(Double(config.epochs) * Budget.passWork(model.network, steps: steps, sequences: data.count),
+        try state.checkWork(Double(config.epochs) * Budget.trainingWork(model.network, data: data),
                             "training \(NumberFormat.grouped(model.network.parameterCount)) weights for \(NumberFormat.grouped(config.epochs)) epochs over \(NumberFormat.grouped(data.count)) sequences (\(NumberFormat.grouped(steps)) steps)", at: o.field)
         try state.checkMemory(Budget.modelBytes(model.network) + 2 * Budget.recordBytes(model.network, steps: Budget.longest(data)),
                               "training \(model.name)", at: o.field)
@@ -54,7 +68,6 @@ extension Actions {
         model.history += result.history
         model.outcome = result.outcome
         model.dataName = data.name
-        state.models[model.name] = model
         state.lastModel = model.name
         recordTraining(model.name + ".train", result, in: state.values)
         return [.note(trainingNote(model.name, result, epochs: epochs, pairs: nil, language: state.language))]
