@@ -81,7 +81,16 @@ enum CellEquations {
                 Row(lhs: "h_t", rhs: "o_t \\odot \\tanh(c_t)", en: "hidden state", ko: "은닉 상태", notes: "a^{<t>}"),
             ]
         case .gru:
-            if spec.gruVariant == .lecture {
+            if spec.gruVariant == .simplified {
+                // Course notes 04's simplified GRU: the update gate only; W_u = [W_hz | W_xz], W_c = [W_hh | W_xh].
+                rows = [
+                    Row(lhs: "z_t", rhs: "\\sigma(W_{xz} x_t + W_{hz} h_{t-1} + b_z)", en: "update gate", ko: "업데이트 게이트",
+                        notes: "\\Gamma_u = \\sigma(W_u[c^{<t-1>}, x^{<t>}] + b_u)"),
+                    Row(lhs: "\\tilde h_t", rhs: "\\tanh(W_{xh} x_t + W_{hh} h_{t-1} + b_h)", en: "candidate", ko: "후보",
+                        notes: "\\tilde c^{<t>} = \\tanh(W_c[c^{<t-1>}, x^{<t>}] + b_c)"),
+                    Row(lhs: "h_t", rhs: "z_t \\odot \\tilde h_t + (1 - z_t) \\odot h_{t-1}", en: "hidden state", ko: "은닉 상태", notes: "c^{<t>} = a^{<t>}"),
+                ]
+            } else if spec.gruVariant == .lecture {
                 rows = [
                     Row(lhs: "z_t", rhs: "\\sigma(W_{xz} x_t + W_{hz} h_{t-1} + b_z)", en: "update gate", ko: "업데이트 게이트", notes: "\\Gamma_u"),
                     Row(lhs: "r_t", rhs: "\\sigma(W_{xr} x_t + W_{hr} h_{t-1} + b_r)", en: "reset (relevance) gate", ko: "리셋(적절성) 게이트", notes: "\\Gamma_r"),

@@ -92,6 +92,16 @@ extension StepEquations {
             rows.append("\(at("h")) &= \(at("o")) \\tanh(\(at("c")))")
             rows.append("&= \(s("g.o")) \\times \\tanh(\(s("c"))) = \(s("h"))")
             return aligned(rows)
+        case .gru where !spec.hasResetGate:
+            // The simplified GRU (course notes 04): no reset gate; the candidate reads h_{t-1}.
+            var rows: [String] = []
+            for (key, f) in [("z", "\\sigma"), ("h", "\\tanh")] {
+                rows.append("\(at(symbol(key, .gru))) &= \(f)\\left((W_{x\(key)} x_{\(t)})[\(j)] + (W_{h\(key)} h_{\(tm)})[\(j)] + b_\(key)[\(j)]\\right)")
+                rows.append("&= \(f)(\(s("x.\(key)")) + \(s("h.\(key)")) + \(s("b.\(key)"))) = \(f)(\(s("a.\(key)"))) = \(s("g.\(key)"))")
+            }
+            rows.append("\(at("h")) &= \(at("z"))\\, \(at("\\tilde h")) + (1 - \(at("z")))\\, \(at("h", tm))")
+            rows.append("&= \(s("g.z")) \\times \(s("g.h")) + (1 - \(s("g.z"))) \\times \(s("h:-1")) = \(s("h"))")
+            return aligned(rows)
         case .gru:
             let after = spec.gruVariant == .resetAfter
             var rows: [String] = []
@@ -143,6 +153,9 @@ extension StepEquations {
         case .lstm:
             recurrence = "\\sum_{g \\in \\{f, i, c, o\\}} \\sum_k W_{hg}[k, \(j)]\\, \(d("a^{g}_{\(tp)}[k]"))"
             direct = nil
+        case .gru where !spec.hasResetGate:
+            recurrence = "\\sum_k \\left(W_{hz}[k, \(j)]\\, \(d("a^{z}_{\(tp)}[k]")) + W_{hh}[k, \(j)]\\, \(d("a^{\\tilde h}_{\(tp)}[k]"))\\right)"
+            direct = d(at("h", tp)) + "\\, (1 - \(at("z", tp)))"
         case .gru:
             let after = spec.gruVariant == .resetAfter
             recurrence = "\\sum_k \\left(W_{hz}[k, \(j)]\\, \(d("a^{z}_{\(tp)}[k]")) + W_{hr}[k, \(j)]\\, \(d("a^{r}_{\(tp)}[k]"))"

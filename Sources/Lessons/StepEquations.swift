@@ -8,7 +8,8 @@ import RNNCore
 /// ```
 /// a^g_t[j] = (W_xg x_t)[j] + (W_hg h_{t-1})[j] + b_g[j]  [+ p_g[j] c_{t-1}[j]]     terms x.g h.g p.g, constant b.g
 /// ```
-/// (the GRU's candidate reads r_t ⊙ h_{t-1}, or with `reset_after` b_h + r_t ((W_hh h_{t-1}) + b_hh)).
+/// (the GRU's candidate reads r_t ⊙ h_{t-1}, or with `reset_after` b_h + r_t ((W_hh h_{t-1}) + b_hh);
+/// the simplified GRU's reads h_{t-1} itself).
 /// Backward, at step t:
 /// ```
 /// dL/dh_t[j] = e + dir + rho     e: from the output (or the layer above) at t
@@ -40,7 +41,7 @@ struct StepEquations {
         let network = trace.model.network, p = trace.model.parameters
         let stacked = network.spec.hiddenSizes.count > 1, bidirectional = network.spec.bidirectional
         let prefix = (stacked ? "layer1." : "") + (bidirectional ? "forward." : "")
-        let keys = Self.gateKeys(spec.kind)
+        let keys = Self.gateKeys(spec)
         gateKeys = keys
         // Every name asked for here is one the cell allocated: they are fixed by the cell kind.
         func weight(_ name: String) -> Weight { Weight(p, network.layout.slot(named: prefix + name)!) }
@@ -68,7 +69,7 @@ struct StepEquations {
             let wx = weight("W_x" + key), wh = weight("W_h" + key)
             let b = weight("b_" + key)
             add("x.\(key)", steps: 1...T) { t, j in wx.row(j, dot: x[((t - 1) * X)..<(t * X)]) }
-            if spec.kind == .gru && key == "h" && !resetAfter {
+            if spec.hasResetGate && key == "h" && !resetAfter {
                 // the candidate reads r_t ⊙ h_{t-1} (the record's aux)
                 add("h.h", steps: 1...T) { t, j in wh.row(j, dot: r.aux[((t - 1) * H)..<(t * H)]) }
             } else {
@@ -151,6 +152,11 @@ struct StepEquations {
                     pf[j] * dPre[t * G + j] + pi[j] * dPre[t * G + H + j] + po[j] * dPre[t * G + 3 * H + j]
                 }
             }
+        case .gru where !spec.hasResetGate:
+            // The simplified GRU: h_t = z ⊙ h̃ + (1 − z) ⊙ h_{t-1}, both gates reading h_{t-1}.
+            let whz = weight("W_hz"), whh = weight("W_hh")
+            add("dir", steps: into) { t, j in r.dh[(t + 1) * H + j] * (1 - gate(0, t + 1, j)) }
+            add("rho", steps: into) { t, j in whz.column(j, dot: block(t, 0)) + whh.column(j, dot: block(t, 1)) }
         case .gru:
             let whz = weight("W_hz"), whr = weight("W_hr"), whh = weight("W_hh")
             add("dir", steps: into) { t, j in
@@ -175,6 +181,11 @@ struct StepEquations {
         case .lstm: return ["f", "i", "c", "o"]
         case .gru: return ["z", "r", "h"]
         }
+    }
+
+    /// The gates' letters of this cell: `z h` for the simplified GRU, which has no reset gate.
+    static func gateKeys(_ spec: CellSpec) -> [String] {
+        spec.kind == .gru && !spec.hasResetGate ? ["z", "h"] : gateKeys(spec.kind)
     }
 
     /// The value of term `name` at step t for the n-th unit.

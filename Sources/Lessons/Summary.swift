@@ -5,11 +5,12 @@ import Reports
 /// Counts agree with Keras for the same architecture (SimpleRNN(15) on (7, 5): 315; LSTM(15):
 /// 1,260; GRU(15): 945 with reset_after=False, 990 with True; Bidirectional(LSTM(15)): 2,520).
 enum Summary {
-    static func kerasName(_ kind: CellKind) -> (name: String, type: String) {
+    static func kerasName(_ kind: CellKind, _ variant: GRUVariant = .lecture) -> (name: String, type: String) {
         switch kind {
         case .rnn: return ("simple_rnn", "SimpleRNN")
         case .lstm: return ("lstm", "LSTM")
-        case .gru: return ("gru", "GRU")
+        // Keras has no simplified GRU: the name says what it is, not a layer Keras has.
+        case .gru: return variant == .simplified ? ("simplified_gru", "SimplifiedGRU") : ("gru", "GRU")
         }
     }
 
@@ -21,7 +22,7 @@ enum Summary {
         let type = kerasName(spec.cell).type
         for h in spec.hiddenSizes {
             var layer = "\(type)(\(h)\(spec.cell == .rnn && spec.activation != .tanh ? ", \(spec.activation.rawValue)" : ""))"
-            if spec.cell == .gru { layer = "GRU(\(h), \(spec.gruVariant.rawValue))" }
+            if spec.cell == .gru { layer = spec.gruVariant == .simplified ? "SimplifiedGRU(\(h))" : "GRU(\(h), \(spec.gruVariant.rawValue))" }
             if spec.peephole { layer = "LSTM(\(h), peepholes)" }
             parts.append(spec.bidirectional ? "Bidirectional(\(layer))" : layer)
         }
@@ -47,7 +48,7 @@ enum Summary {
         if let v = spec.vocabularySize {
             rows.append(["embedding (Embedding)", "(None, \(T), \(spec.inputSize))", NumberFormat.grouped(v * spec.inputSize)])
         }
-        let (base, type) = kerasName(spec.cell)
+        let (base, type) = kerasName(spec.cell, spec.gruVariant)
         for (l, h) in spec.hiddenSizes.enumerated() {
             let last = l == spec.hiddenSizes.count - 1
             let width = spec.bidirectional ? 2 * h : h
@@ -63,7 +64,11 @@ enum Summary {
         var note = language == "ko"
             ? "전체 파라미터: \(NumberFormat.grouped(total)) (학습 가능: \(NumberFormat.grouped(total)), 학습 불가: 0)"
             : "Total params: \(NumberFormat.grouped(total)) (trainable: \(NumberFormat.grouped(total)), non-trainable: 0)"
-        if spec.cell == .gru {
+        if spec.cell == .gru && spec.gruVariant == .simplified {
+            note += language == "ko"
+                ? ". 단순화한 GRU(강의 노트 04, 업데이트 게이트만)는 Keras에 해당 층이 없습니다: 층마다 게이트 블록 2개, 즉 2(HX + H² + H)개로 셌습니다 (전체 GRU `reset_after=False`는 3개)."
+                : ". Keras has no simplified GRU layer (course notes 04, update gate only): counted as its two gate blocks, 2(HX + H² + H) per layer (the full GRU with `reset_after=False` has three)."
+        } else if spec.cell == .gru {
             note += language == "ko"
                 ? ". GRU는 \(spec.gruVariant == .lecture ? "강의 노트 형식(Keras `reset_after=False`)" : "`reset_after` 형식(Keras 기본값 `reset_after=True`)")으로 셌습니다."
                 : ". GRU counted in the `\(spec.gruVariant.rawValue)` form (\(spec.gruVariant == .lecture ? "Keras `reset_after=False`" : "Keras's default, `reset_after=True`"))."

@@ -142,7 +142,7 @@ public final class TerminalStepView {
         switch spec.kind {
         case .rnn: kind = "RNN (\(spec.activation.rawValue))"
         case .lstm: kind = spec.peephole ? "LSTM (peephole)" : "LSTM"
-        case .gru: kind = spec.gruVariant == .resetAfter ? "GRU (reset_after)" : "GRU"
+        case .gru: kind = spec.gruVariant == .resetAfter ? "GRU (reset_after)" : spec.gruVariant == .simplified ? (ko ? "단순화한 GRU" : "GRU (simplified)") : "GRU"
         }
         let pass = p.pass == .forward ? (ko ? "순방향" : "forward") : (ko ? "역방향" : "backward")
         var line = TextLine()
@@ -210,7 +210,8 @@ public final class TerminalStepView {
             for (g, name) in ["f_t", "i_t", "c̃_t", "o_t"].enumerated() { rows.append(Row(label: name, values: record.gate(g, at: t), scale: 1)) }
             rows.append(Row(label: "c_t", values: record.cell(at: t), scale: passScale("c", { self.record.cell(at: $0) }, 0...T)))
         case .gru:
-            for (g, name) in ["z_t", "r_t", "h̃_t"].enumerated() { rows.append(Row(label: name, values: record.gate(g, at: t), scale: 1)) }
+            let names = spec.hasResetGate ? ["z_t", "r_t", "h̃_t"] : ["z_t", "h̃_t"]
+            for (g, name) in names.enumerated() { rows.append(Row(label: name, values: record.gate(g, at: t), scale: 1)) }
         }
         rows.append(Row(label: "h_t", values: record.hidden(at: t), scale: passScale("h", { self.record.hidden(at: $0) }, 0...T)))
         return rows
@@ -402,6 +403,10 @@ public final class TerminalStepView {
             return [gate("f"), gate("i"), "c̃_t = tanh(W_xc x_t + W_hc h_{t-1} + b_c)", gate("o"),
                     "c_t = f_t⊙c_{t-1} + i_t⊙c̃_t", "h_t = o_t⊙tanh(c_t)", readout]
         case .gru:
+            if spec.gruVariant == .simplified {
+                return ["z_t = σ(W_xz x_t + W_hz h_{t-1} + b_z)", "h̃_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)",
+                        "h_t = z_t⊙h̃_t + (1 - z_t)⊙h_{t-1}", readout]
+            }
             if spec.gruVariant == .lecture {
                 return ["z_t = σ(W_xz x_t + W_hz h_{t-1} + b_z)", "r_t = σ(W_xr x_t + W_hr h_{t-1} + b_r)",
                         "h̃_t = tanh(W_xh x_t + W_hh (r_t⊙h_{t-1}) + b_h)", "h_t = (1 - z_t)⊙h_{t-1} + z_t⊙h̃_t", readout]
@@ -481,6 +486,13 @@ public final class TerminalStepView {
                 func at(_ s: ArraySlice<Double>) -> Double { s[s.startIndex + j] }
                 out.append(TextLine("c_t\(u) = f·c_{t-1} + i·c̃ = \(fa(at(f)))×\(fa(at(cPrev))) + \(fa(at(i)))×\(fa(at(ct))) = \(n(at(c)))"))
                 out.append(TextLine("h_t\(u) = o·tanh(c_t) = \(fa(at(o)))×tanh(\(n(at(c)))) = \(n(hj))"))
+            case .gru where !spec.hasResetGate:
+                // The simplified GRU: h_t = z·h̃ + (1 − z)·h_{t-1}
+                out.append(gateLine("z_t", "z", 0, squash: "σ"))
+                out.append(gateLine("h̃_t", "h", 1, squash: "tanh"))
+                let z = record.gate(0, at: t)[record.gate(0, at: t).startIndex + j]
+                let cand = record.gate(1, at: t)[record.gate(1, at: t).startIndex + j]
+                out.append(TextLine("h_t\(u) = z·h̃ + (1 - z)·h_{t-1} = \(fa(z))×\(fa(cand)) + \(fa(1 - z))×\(fa(hPrevj)) = \(n(hj))"))
             case .gru:
                 out.append(gateLine("z_t", "z", 0, squash: "σ"))
                 out.append(gateLine("r_t", "r", 1, squash: "σ"))

@@ -79,6 +79,28 @@ enum CellInternals {
             g.edge(tanhC, oh)
             g.edge(o, oh)
             g.edge(oh, ports.h)
+        case .gru where spec.gruVariant == .simplified:
+            // Course notes 04's simplified GRU: h̃ = tanh(W_xh x + W_hh h_{t-1} + b_h);  h = z ⊙ h̃ + (1 − z) ⊙ h_{t-1}
+            let z = "gate_z_\(t)", hT = "gate_htilde_\(t)"
+            gate(z, "z\(s)", "σ", tip("z\(s)", gate: 0))
+            gate(hT, "h̃\(s)", "tanh", tip("h̃\(s)", gate: 1))
+            for id in [z, hT] {
+                g.edge(ports.x, id)
+                g.edge(ports.hPrev, id)
+            }
+            let oneMinus = "op_1mz_\(t)", keep = "op_keep_\(t)", new = "op_new_\(t)", plus = "op_hplus_\(t)"
+            op(oneMinus, "1−z", ["width": "0.5", "fontsize": "11"])
+            op(keep, "⊙")
+            op(new, "⊙")
+            op(plus, "+")
+            g.edge(z, oneMinus)
+            g.edge(oneMinus, keep)
+            g.edge(ports.hPrev, keep)
+            g.edge(z, new)
+            g.edge(hT, new)
+            g.edge(keep, plus)
+            g.edge(new, plus)
+            g.edge(plus, ports.h)
         case .gru:
             let z = "gate_z_\(t)", r = "gate_r_\(t)", hT = "gate_htilde_\(t)"
             gate(z, "z\(s)", "σ", tip("z\(s)", gate: 0))
@@ -156,8 +178,13 @@ public enum CellDiagram {
         case (.rnn, .ko): return "기본 RNN 셀 (\(spec.activation.rawValue))"
         case (.lstm, .en): return spec.peephole ? "LSTM cell with peepholes" : "LSTM cell"
         case (.lstm, .ko): return spec.peephole ? "LSTM 셀 (핍홀 연결)" : "LSTM 셀"
-        case (.gru, .en): return "GRU cell (\(spec.gruVariant.rawValue))"
-        case (.gru, .ko): return "GRU 셀 (\(spec.gruVariant == .lecture ? "강의 노트 형식" : "reset_after 형식"))"
+        case (.gru, .en): return spec.gruVariant == .simplified ? "Simplified GRU cell (update gate only)" : "GRU cell (\(spec.gruVariant.rawValue))"
+        case (.gru, .ko):
+            switch spec.gruVariant {
+            case .lecture: return "GRU 셀 (강의 노트 형식)"
+            case .resetAfter: return "GRU 셀 (reset_after 형식)"
+            case .simplified: return "단순화한 GRU 셀 (업데이트 게이트만)"
+            }
         }
     }
 }

@@ -34,7 +34,7 @@ extension RNNLab {
         var steps: Int = 1000
         @Option(help: "Stacked layers (each of --hidden units).")
         var layers: Int = 1
-        @Option(help: "GRU form: lecture or reset_after.")
+        @Option(help: "GRU form: lecture, reset_after or simplified.")
         var gruVariant: String = "lecture"
         @Option(help: "How many timed runs (after one warm-up).")
         var repeats: Int = 10
@@ -80,7 +80,7 @@ extension RNNLab {
                 throw ValidationError("--input, --hidden, --steps, --layers and --repeats must be positive")
             }
             guard GRUVariant(rawValue: gruVariant) != nil else {
-                throw ValidationError("--gru-variant must be lecture or reset_after")
+                throw ValidationError("--gru-variant must be lecture, reset_after or simplified")
             }
             guard LossKind(rawValue: loss) != nil, Activation(rawValue: activation) != nil else {
                 throw ValidationError("unknown --loss or --activation")

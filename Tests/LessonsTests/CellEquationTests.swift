@@ -30,6 +30,7 @@ struct CellEquationTests {
             (spec(.lstm, peephole: true), lstm + ["<mi>p</mi>"] + readout),
             (spec(.gru), gru + readout),
             (spec(.gru, gru: .resetAfter), gru + readout),
+            (spec(.gru, gru: .simplified), ["<mi>z</mi>", "<mi>h</mi>", tilde, "<mi>σ</mi>", "<mi>tanh</mi>", "<mi mathvariant=\"normal\">Γ</mi>"] + readout),
             (spec(.lstm, layers: 2, bidirectional: true), lstm + ["→</mo>", "←</mo>"]),
             (spec(.gru, layers: 3), gru),
             (spec(.rnn, vocabulary: 7), readout),
@@ -60,7 +61,12 @@ struct CellEquationTests {
         #expect(tex(.gru).contains("W_{hh} (r_t \\odot h_{t-1})") && tex(.gru).contains("h_t &= (1 - z_t) \\odot h_{t-1} + z_t \\odot \\tilde h_t"))
         let keras = tex(.gru, gru: .resetAfter)
         #expect(keras.contains("r_t \\odot (W_{hh} h_{t-1} + b_{hh})") && keras.contains("h_t &= z_t \\odot h_{t-1} + (1 - z_t) \\odot \\tilde h_t"))
-        for t in [tex(.rnn), tex(.lstm), tex(.gru)] { #expect(t.contains("y_t &= W_{hy} h_t + b_y")) }
+        // The notes' simplified GRU: no reset gate, the candidate reads h_{t-1}, z weights the candidate.
+        let simplified = tex(.gru, gru: .simplified)
+        #expect(simplified.contains("\\tilde h_t &= \\tanh(W_{xh} x_t + W_{hh} h_{t-1} + b_h)")
+            && simplified.contains("h_t &= z_t \\odot \\tilde h_t + (1 - z_t) \\odot h_{t-1}") && !simplified.contains("r_t"))
+        #expect(simplified.contains("W_u[c^{<t-1>}, x^{<t>}]") && simplified.contains("W_c[c^{<t-1>}, x^{<t>}]"))
+        for t in [tex(.rnn), tex(.lstm), tex(.gru), simplified] { #expect(t.contains("y_t &= W_{hy} h_t + b_y")) }
     }
 
     /// `show: summary` and `show: cell_graph` put the equations on the page as MathML and keep

@@ -25,6 +25,8 @@ struct StepEquationTests {
             ("gru stacked", spec(.gru, gru: .resetAfter, layers: 3), nil),
             ("rnn bidirectional", spec(.rnn, bidirectional: true), nil),
             ("lstm truncated", spec(.lstm, peephole: true), 2), ("gru truncated", spec(.gru), 3),
+            ("gru simplified", spec(.gru, gru: .simplified), nil), ("gru simplified truncated", spec(.gru, gru: .simplified), 2),
+            ("gru simplified stacked bidirectional", spec(.gru, gru: .simplified, layers: 2, bidirectional: true), nil),
         ]
     }()
 

@@ -84,6 +84,22 @@ struct TerminalStepViewTests {
         #expect(v.switching(TerminalStepView.Position(pass: .backward, t: 0, unit: 1), to: .forward).t == 1)
     }
 
+    @Test func simplifiedGRUShowsItsTwoGatesAndItsEquations() {
+        // Course notes 04's simplified GRU: z and h̃ only, h_t = z·h̃ + (1 − z)·h_{t−1} with its numbers.
+        let trace = StepEquationTests.trace(NetworkSpec(cell: .gru, inputSize: 3, hiddenSizes: [4], outputSize: 2, gruVariant: .simplified),
+                                            truncation: nil)
+        let v = TerminalStepView(trace: trace, language: "en")
+        let forward = v.frame(.init(pass: .forward, t: 3, unit: 1), width: 120, height: 60, color: false).joined(separator: "\n")
+        #expect(forward.contains("GRU (simplified)") && forward.contains("z_t ") && forward.contains("h̃_t "))
+        #expect(!forward.contains("r_t"))
+        #expect(forward.contains("h̃_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)") && forward.contains("h_t[2] = z·h̃ + (1 - z)·h_{t-1}"))
+        let r = trace.record.layers[0][0]
+        let (z, cand, hPrev) = (r.gate(0, at: 3)[r.gate(0, at: 3).startIndex + 1], r.gate(1, at: 3)[r.gate(1, at: 3).startIndex + 1], r.h[2 * 4 + 1])
+        #expect(abs(z * cand + (1 - z) * hPrev - r.h[3 * 4 + 1]) < 1e-15)
+        let backward = v.frame(.init(pass: .backward, t: 3, unit: 1), width: 120, height: 60, color: false).joined(separator: "\n")
+        #expect(backward.contains("dL/dh_t[2] = e + d + ρ"))
+    }
+
     @Test func cellNumbersAreSixColumns() {
         for v in [0, 0.5234, -0.5234, 12.345, -123.45, 3e-5, -3e-5, 1234.5, 1e300, .nan, .infinity] {
             #expect(TerminalStepView.cellNumber(v).count == 6, "\(v): '\(TerminalStepView.cellNumber(v))'")

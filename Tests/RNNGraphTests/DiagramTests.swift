@@ -12,6 +12,7 @@ struct DiagramTests {
         ("lstm_peephole", CellSpec(kind: .lstm, inputSize: 2, hiddenSize: 3, peephole: true)),
         ("gru_lecture", CellSpec(kind: .gru, inputSize: 2, hiddenSize: 3, gruVariant: .lecture)),
         ("gru_reset_after", CellSpec(kind: .gru, inputSize: 2, hiddenSize: 3, gruVariant: .resetAfter)),
+        ("gru_simplified", CellSpec(kind: .gru, inputSize: 2, hiddenSize: 3, gruVariant: .simplified)),
     ]
 
     static func trace(_ spec: CellSpec, steps: Int, loss: LossKind = .mseAll) -> Trace {
@@ -70,6 +71,12 @@ struct DiagramTests {
         let cell = Self.ids(try Graphviz.svg(fromDOT: CellDiagram.dot(spec: spec, record: trace.record.layers[0][0], step: 2).text))
         var expected = Self.gateIds[spec.kind]!
         if spec.kind == .gru && spec.gruVariant == .resetAfter { expected.append("op_whh") }
+        if spec.kind == .gru && spec.gruVariant == .simplified {
+            // The notes' simplified GRU has no reset gate, so neither r nor r ⊙ h_{t-1}.
+            expected.removeAll { $0 == "gate_r" || $0 == "op_rh" }
+            #expect(!cell.contains("gate_r_2") && !cell.contains("op_rh_2"), "\(name): a reset gate")
+            #expect(cell.contains("edge_h_1__gate_htilde_2"), "\(name): h̃ reads h_{t-1} itself")
+        }
         for base in expected {
             for t in 1...3 { #expect(unrolled.contains("\(base)_\(t)"), "\(name): unrolled lacks \(base)_\(t)") }
             #expect(cell.contains("\(base)_2"), "\(name): cell lacks \(base)_2")
