@@ -335,6 +335,8 @@ enum StepThroughScript {
         .st-values { grid-column: 2; display: flex; gap: 2px; font-size: .62rem; font-variant-numeric: tabular-nums; color: #333; overflow: hidden; }
         .st-values .v { flex: 1 1 0; text-align: center; min-width: 0; overflow: hidden; text-overflow: clip; white-space: nowrap; }
         .st-values.tight { font-size: .58rem; letter-spacing: -.02em; }
+        /* A phone: the label above its bars, so that many units still fit the column. */
+        @media (max-width: 40rem) { .st-row { grid-template-columns: minmax(0, 1fr); } .st-values { grid-column: 1; } .st-bar { min-width: 1px; } .st-bars { gap: 1px; } .st-values { gap: 1px; } }
         .st-scalar { font-size: .9rem; margin: .2rem 0; } .st-scalar .v { font-weight: bold; font-variant-numeric: tabular-nums; }
         .st-equation { font-size: .9rem; background: #f6f8fa; padding: .4rem .6rem; margin: .4rem 0; overflow-x: auto; }
         .st-equation math { display: inline math; font-size: 1.05em; } .st-eq-label { font-size: .85rem; color: var(--muted); margin-bottom: .2rem; }
