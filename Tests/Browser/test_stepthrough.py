@@ -297,3 +297,49 @@ def test_backward_bars_share_one_scale_for_the_whole_pass(driver, report):
         for b in xs.values():
             if a[0] < b[0] - 1e-3:
                 assert a[1] <= b[1] + 0.5, (a, b)
+
+
+ENCODER_DECODER = """---
+title: Both halves
+seed: 4
+---
+
+```rnnlab
+data: {name: digits, task: reverse_digits, count: 40, length: [4], test: {count: 8, length: [4]}}
+model: {name: s2s, kind: encoder_decoder, cell: lstm, hidden_size: 4, embedding_size: 3}
+step: {model: s2s, index: 0}
+show: step_through
+```
+"""
+
+
+def test_the_encoder_is_stepped_through_and_its_backward_pass_starts_from_the_decoder(driver, tmp_path, rnnlab):
+    (tmp_path / "lesson.md").write_text(ENCODER_DECODER)
+    run = subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    driver.get((tmp_path / "out" / "lesson" / "index.html").resolve().as_uri())
+    encoder, decoder = driver.find_elements(By.CSS_SELECTOR, ".stepthrough")
+    assert severe_logs(driver) == []
+    # Forward, the encoder has no output and no loss; its graph ends in the decoder node.
+    driver.execute_script(f"location.hash = '#{encoder.get_attribute('id')}=f4'")
+    time.sleep(0.2)
+    assert shown(encoder, "h") and not shown(encoder, "y") and not shown(encoder, "loss")
+    assert encoder.find_elements(By.CSS_SELECTOR, f"#{encoder.get_attribute('id')}-decoder")
+    # Backward at s = S: the encoder's dL/dh_S is what the decoder's dL/dh_0 is (4 units).
+    driver.execute_script(f"location.hash = '#{encoder.get_attribute('id')}=b4'")
+    driver.execute_script(f"location.hash = '#{decoder.get_attribute('id')}=b0'")
+    time.sleep(0.3)
+    handed, received = shown(encoder, "dh"), shown(decoder, "dh")
+    assert len(handed) == 4 and handed == received
+    # Its equation names that term, and a middle step has no output term.
+    def equation(root):  # MathML's text has a line per token
+        return re.sub(r"\s+", "", root.find_element(By.CSS_SELECTOR, ".st-equation").text)
+    driver.execute_script(f"location.hash = '#{decoder.get_attribute('id')}=b2'")
+    time.sleep(0.2)
+    assert "Why" in equation(decoder)
+    eq = equation(encoder)
+    assert "dec" in eq and "Why" not in eq
+    driver.execute_script(f"location.hash = '#{encoder.get_attribute('id')}=b2'")
+    time.sleep(0.2)
+    eq = equation(encoder)
+    assert "dec" not in eq and "Why" not in eq and "∂L∂h2[1]" in eq
