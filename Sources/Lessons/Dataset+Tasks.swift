@@ -9,6 +9,10 @@ enum GeneratedTask {
     case sum(lengths: [Int], mean: Bool)
     case adding(lengths: [Int], variant: AddingVariant)
     case temporalOrder(lengths: [Int])
+    /// Subject–verb agreement: a subject, `distances` filler words, was or were.
+    case agreement(distances: [Int])
+    /// Tag each word of a sentence as part of a person's name or not.
+    case nameTagging
 
     /// Which form of the adding problem.
     enum AddingVariant: String {
@@ -26,6 +30,8 @@ enum GeneratedTask {
         case .sum: "sum"
         case .adding: "adding"
         case .temporalOrder: "temporal_order"
+        case .agreement: "agreement"
+        case .nameTagging: "name_tagging"
         }
     }
 
@@ -37,13 +43,16 @@ enum GeneratedTask {
         case .sum: 1
         case .adding: 2
         case .temporalOrder: TemporalOrder.symbols.count
+        case .agreement: Agreement.vocabulary.count
+        case .nameTagging: NameTagging.vocabulary.count
         }
     }
 
     /// Steps of the longest sequence.
     var longest: Int {
         switch self {
-        case .copy(_, _, let k): 1 + (k.max() ?? 0)
+        case .copy(_, _, let k), .agreement(let k): 1 + (k.max() ?? 0)
+        case .nameTagging: NameTagging.length
         case .lastValue(let l, _), .sum(let l, _), .adding(let l, _), .temporalOrder(let l): l.max() ?? 0
         }
     }
@@ -55,14 +64,46 @@ enum GeneratedTask {
         case .adding(_, .scaled): 4
         case .adding(_, .sum): 2
         case .temporalOrder: 10
-        case .lastValue, .copy, .sum: 1
+        case .nameTagging: NameTagging.length
+        case .lastValue, .copy, .sum, .agreement: 1
         }
     }
 
-    /// The option that sets the lengths (copy counts its distractors instead).
+    /// The option that sets the lengths (copy counts its distractors, agreement its filler
+    /// words: a sequence is one step longer).
     var lengthKey: String {
-        if case .copy = self { return "distractors" }
-        return "length"
+        switch self {
+        case .copy: "distractors"
+        case .agreement: "distance"
+        default: "length"
+        }
+    }
+
+    /// Whether the sequences are sentences that must all differ, the held-out ones from every
+    /// training one (the word tasks): then `sentences(ofLength:)` says how many there are.
+    var distinctSentences: Bool {
+        switch self {
+        case .agreement, .nameTagging: true
+        default: false
+        }
+    }
+
+    /// How many different sentences of `T` steps the task can make (saturating at Int.max).
+    func sentences(ofLength T: Int) -> Int {
+        switch self {
+        case .agreement: Agreement.sentences(distance: T - 1)
+        case .nameTagging: T == NameTagging.length ? NameTagging.sentences : 0
+        default: .max
+        }
+    }
+
+    /// Steps of sequence i of `count`.
+    func length(of i: Int) -> Int {
+        switch self {
+        case .copy(_, _, let k), .agreement(let k): 1 + k[i % k.count]
+        case .nameTagging: NameTagging.length
+        case .lastValue(let l, _), .sum(let l, _), .adding(let l, _), .temporalOrder(let l): l[i % l.count]
+        }
     }
 
     /// The same task with every sequence `T` steps long.
@@ -80,11 +121,13 @@ enum GeneratedTask {
         case .sum(_, let mean): .sum(lengths: T, mean: mean)
         case .adding(_, let v): .adding(lengths: T, variant: v)
         case .temporalOrder: .temporalOrder(lengths: T)
+        case .agreement: .agreement(distances: T.map { max(0, $0 - 1) })
+        case .nameTagging: .nameTagging  // one length only
         }
     }
 
-    /// `count` sequences from `seed`.
-    func generate(name: String, count: Int, seed: UInt64) -> Dataset {
+    /// `count` sequences from `seed`; for the word tasks, none of them in `excluding`.
+    func generate(name: String, count: Int, seed: UInt64, excluding: Set<[Int]> = []) -> Dataset {
         var rng = SplitMix64(seed: seed)
         switch self {
         case .lastValue(let l, let x): return Dataset.lastValue(name: name, count: count, lengths: l, inputSize: x, rng: &rng)
@@ -92,6 +135,8 @@ enum GeneratedTask {
         case .sum(let l, let mean): return Dataset.sum(name: name, count: count, lengths: l, mean: mean, rng: &rng)
         case .adding(let l, let v): return Dataset.adding(name: name, count: count, lengths: l, variant: v, rng: &rng)
         case .temporalOrder(let l): return Dataset.temporalOrder(name: name, count: count, lengths: l, rng: &rng)
+        case .agreement(let k): return Dataset.agreement(name: name, count: count, distances: k, excluding: excluding, rng: &rng)
+        case .nameTagging: return Dataset.nameTagging(name: name, count: count, excluding: excluding, rng: &rng)
         }
     }
 
@@ -123,10 +168,12 @@ extension Dataset {
         var d = task.generate(name: name, count: count, seed: seed)
         if let test {
             let testTask = test.lengths.map { task.withLengths($0) } ?? task
-            d.test = testTask.generate(name: name, count: test.count, seed: GeneratedTask.testSeed(seed))
+            d.test = testTask.generate(name: name, count: test.count, seed: GeneratedTask.testSeed(seed),
+                                       excluding: task.distinctSentences ? Set(d.tokens) : [])
         } else if let split {
             d = d.holdingOut(last: splitCounts(total: count, fraction: split).test)
         }
+        if case .nameTagging = task { return d }  // one length: a sweep resizes its sequences instead
         d.withLength = { T in generated(name: name, task: task.withLength(T), count: count, seed: seed, test: test, split: split) }
         return d
     }

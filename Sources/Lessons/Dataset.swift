@@ -19,6 +19,12 @@ struct Dataset {
     var targets: [Targets] = []
     /// For text: the symbols, index = token id.
     var vocabulary: [String] = []
+    /// The names of the classes when they are not input symbols (`agreement`: was, were;
+    /// `name_tagging`: other, name), index = class; empty when classes are symbols (text, copy).
+    var classNames: [String] = []
+    /// For `name_tagging`: per sequence, the 0-based steps whose target only the words after
+    /// them decide, so an evaluation can report accuracy on exactly those.
+    var ambiguous: [[Int]] = []
     /// For generated tasks: the same task with sequences of another length (same seed), so a
     /// sweep over the length trains on real data of that length. The test part is regenerated
     /// with it (keeping any length the lesson gave the test part).
@@ -113,6 +119,10 @@ struct Dataset {
         }
         train.targets = Array(targets[..<keep])
         test.targets = Array(targets[keep...])
+        if !ambiguous.isEmpty {
+            train.ambiguous = Array(ambiguous[..<keep])
+            test.ambiguous = Array(ambiguous[keep...])
+        }
         test.testParts = []
         train.test = test
         return train

@@ -36,6 +36,15 @@ extension Shows {
             let s = data.vocabulary[k]
             return s == " " ? "␣" : s == "\n" ? "↵" : s
         }
+        // A class by its name (was, were; other, name) where classes are not input symbols.
+        func className(_ k: Int) -> String { data.classNames.isEmpty ? symbol(k) : k < data.classNames.count ? data.classNames[k] : String(k) }
+        // A sentence's words, the middle left out past 12 (its first words are what agreement needs).
+        func sentence(_ ids: [Int]) -> String {
+            let words = ids.map(symbol)
+            guard words.count > 12 else { return words.joined(separator: " ") }
+            return (words.prefix(6) + ["…"] + words.suffix(3)).joined(separator: " ") + (ko ? " (\(words.count)단어)" : " (\(words.count) words)")
+        }
+        let showsInput = !data.classNames.isEmpty && !part.tokens.isEmpty
         func ranked(_ logits: ArraySlice<Double>) -> [(Int, Double)] {
             let m = logits.max() ?? 0
             let w = logits.map { exp($0 - m) }
@@ -43,7 +52,7 @@ extension Shows {
             return w.enumerated().map { ($0.offset, $0.element / z) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         }
         func topText(_ r: [(Int, Double)]) -> String {
-            r.prefix(top).map { "\(symbol($0.0)) \(NumberFormat.fixed($0.1, 2))" }.joined(separator: " · ")
+            r.prefix(top).map { "\(className($0.0)) \(NumberFormat.fixed($0.1, 2))" }.joined(separator: " · ")
         }
         let partName = on == "test" ? (ko ? "테스트" : "held-out") : (ko ? "학습" : "training")
         let loss = data.loss
@@ -71,7 +80,8 @@ extension Shows {
         }
         switch loss {
         case .xentAll, .xentLast:
-            headers = perStep ? ["t", ko ? "입력" : "input", ko ? "정답" : "target"] : ["#", ko ? "정답" : "target"]
+            headers = perStep ? ["t", ko ? "입력" : "input", ko ? "정답" : "target"]
+                : ["#"] + (showsInput ? [ko ? "입력" : "input"] : []) + [ko ? "정답" : "target"]
             headers += [ko ? "예측 상위 \(top)개 (확률)" : "top \(top) predicted (probability)", ""]
             forEachPrediction { k, i, t, outputs, targets in
                 guard case .classes(let c) = targets else { return }
@@ -79,12 +89,12 @@ extension Shows {
                     let r = ranked(outputs)
                     let mark = r.first?.0 == c[i] ? "✓" : "✗"
                     if r.first?.0 == c[i] { hits += 1 }
-                    predicted.append(symbol(r.first?.0 ?? 0))
+                    predicted.append(className(r.first?.0 ?? 0))
                     if perStep {
                         let input = part.tokens.isEmpty ? "" : symbol(part.tokens[k][t - 1])
-                        rows.append([String(t), input, symbol(c[i]), topText(r), mark])
+                        rows.append([String(t), input, className(c[i]), topText(r), mark])
                     } else {
-                        rows.append([String(k), symbol(c[i]), topText(r), mark])
+                        rows.append([String(k)] + (showsInput ? [sentence(part.tokens[k])] : []) + [className(c[i]), topText(r), mark])
                     }
                 }
             }
@@ -120,7 +130,7 @@ extension Shows {
             state.values.set(model.name + ".predictions.accuracy", Double(hits) / Double(rows.count))
         }
         if !predicted.isEmpty {
-            state.values.set(model.name + ".predictions.text", .text(predicted.joined(separator: data.vocabulary.contains { $0.count > 1 } ? " " : "")))
+            state.values.set(model.name + ".predictions.text", .text(predicted.joined(separator: data.vocabulary.contains { $0.count > 1 } || !data.classNames.isEmpty ? " " : "")))
         }
         let numericColumns: Set<Int> = loss == .xentAll || loss == .xentLast ? [0] : [0, 1, 2, 3]
         return [.table(Table(caption: caption, headers: headers, rows: rows, numeric: numericColumns))]

@@ -29,7 +29,8 @@ extension Actions {
     struct CompareRun: Sendable {
         var variant: Int
         var seed: UInt64
-        var network: Network
+        /// A recurrent network or, for a `kind: feedforward` variant, a feed-forward model.
+        var network: any SequenceModel
         var parameters: [Double]
         var config: TrainingConfig
     }
@@ -48,7 +49,7 @@ extension Actions {
         guard let test = data.test else {
             throw (o["data"] ?? o.field).error("data \(data.name) has no held-out part to compare on (give it test: N or split: 0.2)")
         }
-        let base = try o["model"]?.mapping(allowed: networkOptions)
+        let base = try o["model"]?.mapping(allowed: compareModelOptions)
         let trainBase = try o["train"]?.mapping(allowed: trainingOptions)
         let variantsField = try o.required("variants")
         guard case .mapping = variantsField.node else { throw variantsField.error("must map each variant's name to what differs, e.g. {rnn: {cell: rnn}, lstm: {cell: lstm}}") }
@@ -72,18 +73,18 @@ extension Actions {
         var names: [String] = []
         for (v, (variantName, variantField)) in variants.entries.enumerated() {
             names.append(variantName)
-            let vo = try variantField.mapping(allowed: networkOptions + ["train"])
+            let vo = try variantField.mapping(allowed: compareModelOptions + ["train"])
             let modelOptions = merged(base, vo, without: ["train"], field: variantField)
             let trainOptions = merged(trainBase, try vo["train"]?.mapping(allowed: trainingOptions), without: [], field: variantField)
             for seed in seeds {
-                let (network, parameters) = try makeNetwork(modelOptions, state: state, lessonDirectory: directory, seed: seed)
+                let (network, parameters) = try makeModel(modelOptions, state: state, lessonDirectory: directory, seed: seed)
                 if let problem = data.check(network, modelName: "\(name).\(variantName)") { throw variantField.error(problem) }
                 let config = try trainingConfig(trainOptions, seed: seed)
                 runs.append(CompareRun(variant: v, seed: seed, network: network, parameters: parameters, config: config))
             }
         }
         let steps = Budget.totalSteps(data)
-        let work = runs.reduce(0.0) { $0 + Double($1.config.epochs) * Budget.passWork($1.network, steps: steps, sequences: data.count) }
+        let work = runs.reduce(0.0) { $0 + Double($1.config.epochs) * Budget.trainingWork($1.network, data: data) }
         try state.checkWork(work, "comparing \(runs.count) runs (variants × seeds) over \(NumberFormat.grouped(steps)) steps", at: o.field)
         let memory = runs.reduce(0.0) { max($0, Budget.modelBytes($1.network) + Budget.recordBytes($1.network, steps: Budget.longest(data))) }
         try state.checkMemory(2 * memory + runs.reduce(0.0) { $0 + Double($1.network.parameterCount) * 8 },
@@ -104,15 +105,17 @@ extension Actions {
         let environment = ProcessInfo.processInfo.environment
         let workers = environment["RNNLAB_THREADS"] == "1" || ProcessInfo.processInfo.activeProcessorCount < 2 ? 1 : 2
         let next = Mutex(0)
-        let (trainParts, testParts, jobs) = (trainSamples, testSamples, runs)
+        let (trainParts, testParts, jobs, marked) = (trainSamples, testSamples, runs, test.ambiguous)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let k: Int = next.withLock { i in defer { i += 1 }; return i }
                 guard k < jobs.count else { return }
                 let run = jobs[k]
                 let t0 = clock.now
-                let trained = run.network.train(parameters: run.parameters, samples: trainParts[run.variant], config: run.config)
-                let evaluation = Evaluation.measure(run.network, trained.parameters, on: testParts[run.variant], tolerance: tolerance)
+                let trained = run.network.train(parameters: run.parameters, samples: trainParts[run.variant], config: run.config,
+                                                  progress: nil)
+                let evaluation = Evaluation.measure(run.network, trained.parameters, on: testParts[run.variant], tolerance: tolerance,
+                                                    ambiguous: marked)
                 let result = CompareResult(history: trained.history, outcome: trained.outcome, evaluation: evaluation,
                                            seconds: seconds(clock.now - t0))
                 results.withLock { $0[k] = result }
@@ -151,6 +154,9 @@ extension Actions {
                 recordSpread(prefix + ".test.accuracy", accuracies, in: values)
                 values.set(prefix + ".solved", solved)
             }
+            let onAmbiguous = mine.compactMap { $0.evaluation.ambiguous?.accuracy }
+            recordSpread(prefix + ".test.ambiguous.accuracy", onAmbiguous, in: values)
+            recordSpread(prefix + ".test.unambiguous.accuracy", mine.compactMap { $0.evaluation.ambiguous?.others }, in: values)
             if !finalLosses.isEmpty { values.set(prefix + ".train.final_loss", median(finalLosses)) }
             values.set(prefix + ".diverged", diverged)
             // By length: the median over seeds at each length.
@@ -177,6 +183,9 @@ extension Actions {
             if hasAccuracy {
                 row += [percent(median(accuracies)), "\(percent(accuracies.min())) – \(percent(accuracies.max()))", "\(solved) / \(mine.count)"]
             }
+            if !onAmbiguous.isEmpty {
+                row.append("\(percent(median(onAmbiguous))) (\(percent(onAmbiguous.min())) – \(percent(onAmbiguous.max())))")
+            }
             row += [NumberFormat.short(median(losses)), finalLosses.isEmpty ? "—" : NumberFormat.short(median(finalLosses))]
             if diverged > 0 || all.contains(where: { $0.outcome != .completed }) { row.append("\(diverged) / \(mine.count)") }
             rows.append(row)
@@ -189,11 +198,14 @@ extension Actions {
             headers += [ko ? "테스트 정확도 중앙값" : "held-out accuracy (median)", ko ? "범위 (최소 – 최대)" : "range (min – max)",
                         ko ? "해결한 시드 (≥ \(percent(solvedAt)))" : "seeds solved (≥ \(percent(solvedAt)))"]
         }
+        let hasAmbiguous = all.contains { $0.evaluation.ambiguous != nil }
+        if hasAmbiguous { headers.append(ko ? "모호한 단어의 정확도 중앙값 (범위)" : "on the ambiguous words (median, range)") }
         headers += [ko ? "테스트 손실 중앙값" : "held-out loss (median)", ko ? "마지막 학습 손실 중앙값" : "final training loss (median)"]
         if all.contains(where: { $0.outcome != .completed }) { headers.append(ko ? "발산" : "diverged") }
         for r in baselines.rows {
             var row = [r.name, "—"]
             if hasAccuracy { row += [percent(r.accuracy), "", ""] }
+            if hasAmbiguous { row.append(percent(r.key == "chance" ? r.accuracy : baselines.majorityOnAmbiguous)) }
             row += [r.loss.map(NumberFormat.short) ?? "—", ""]
             if headers.count > row.count { row += Array(repeating: "", count: headers.count - row.count) }
             rows.append(row)
@@ -212,6 +224,23 @@ extension Actions {
             out.append(Shows.figure(state, { lengthChart.svg(id: $0) }, alt: lengthChart.description, csv: lengthChart.csv))
         }
         return out
+    }
+
+    /// What a `compare`'s shared `model:` and each variant may set: a network's options and a
+    /// feed-forward model's (`kind: feedforward` with `window` or `pooling`), so a window baseline
+    /// can stand beside recurrent variants on the same data and seeds.
+    static let compareModelOptions = networkOptions + feedForwardOptions.filter { !networkOptions.contains($0) }
+
+    /// A variant's model: a feed-forward one for `kind: feedforward`, else a network.
+    static func makeModel(_ o: Options, state: LessonState, lessonDirectory: URL,
+                          seed: UInt64) throws(LessonError) -> (any SequenceModel, [Double]) {
+        if let kind = o["kind"] {
+            guard try kind.choice(["feedforward", "encoder_decoder"]) == "feedforward" else {
+                throw kind.error("a compare trains networks and feed-forward models; an encoder–decoder is trained with its own train: cell")
+            }
+            return try makeFeedForward(o, state: state, seed: seed)
+        }
+        return try makeNetwork(o, state: state, lessonDirectory: lessonDirectory, seed: seed)
     }
 
     /// `prefix` = the median, `prefix.min`, `prefix.max`, `prefix.all` (one per seed, in seed order).

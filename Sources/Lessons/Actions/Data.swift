@@ -13,6 +13,8 @@ import Yams
 /// | sum | count, length, mean, test |
 /// | adding | count, length, target, test |
 /// | temporal_order | count, length, test |
+/// | agreement | count, distance, test |
+/// | name_tagging | count, test |
 /// | text | corpus or file, level, length, stride |
 /// | inline | loss, sequences or file |
 /// | series | file and column, or values; window, horizon, stride, normalize |
@@ -23,6 +25,8 @@ extension Actions {
         ("sum", ["count", "length", "mean", "test"]),
         ("adding", ["count", "length", "target", "test"]),
         ("temporal_order", ["count", "length", "test"]),
+        ("agreement", ["count", "distance", "test"]),
+        ("name_tagging", ["count", "test"]),
         ("text", ["corpus", "file", "level", "length", "stride"]),
         ("inline", ["loss", "sequences", "file"]),
         ("series", ["file", "column", "values", "window", "horizon", "stride", "normalize"]),
@@ -58,6 +62,7 @@ extension Actions {
             let test = try testPart(o["test"], task: generated, trainCount: count)
             if let test, let f = o["test"] { try checkSize(count: test.count, task: test.lengths.map { generated.withLengths($0) } ?? generated, at: f) }
             if let split, let f = o["split"] { try checkSplit(total: count, fraction: split, at: f) }
+            if generated.distinctSentences { try checkSentences(count: count, task: generated, test: test, o) }
             d = Dataset.generated(name: name, task: generated, count: count, seed: seed, test: test, split: split)
         } else {
             switch task {
@@ -97,6 +102,10 @@ extension Actions {
         case "temporal_order":
             let minimum = GeneratedTask.temporalOrder(lengths: []).minimumLength
             return .temporalOrder(lengths: try lengthList(o["length"], min: minimum) ?? [100])
+        case "agreement":
+            return .agreement(distances: try lengthList(o["distance"], min: 0) ?? [10])
+        case "name_tagging":
+            return .nameTagging
         default:
             return nil
         }
@@ -122,8 +131,9 @@ extension Actions {
         for (k, v) in t.entries where k != "count" && k != key {
             throw v.error("cannot change in the test part, which the same model reads (it may change count and \(key))")
         }
-        var lengths = try lengthList(t[key], min: key == "distractors" ? 0 : task.minimumLength)
-        if key == "distractors" { lengths = lengths?.map { $0 + 1 } }  // sequence lengths
+        let counted = key == "distractors" || key == "distance"  // steps after the first
+        var lengths = try lengthList(t[key], min: counted ? 0 : task.minimumLength)
+        if counted { lengths = lengths?.map { $0 + 1 } }  // sequence lengths
         return TestPartRecipe(count: try t["count"]?.int(min: 1, max: 100_000) ?? trainCount, lengths: lengths)
     }
 
@@ -143,6 +153,28 @@ extension Actions {
         guard overflow || product > maximumNumbers else { return }
         throw f.error(factors.map(\.key).joined(separator: " × ") + " = " + factors.map { NumberFormat.grouped($0.value) }.joined(separator: " × ")
             + " = \(overflow ? "more than \(NumberFormat.grouped(Int.max))" : NumberFormat.grouped(product)) numbers, more than the \(NumberFormat.grouped(maximumNumbers)) a dataset may hold (\(fix))")
+    }
+
+    /// The word tasks draw every sentence once (held-out ones never equal a training one): at
+    /// each length, both parts together may take at most half the sentences there are, so that
+    /// drawing distinct ones stays quick.
+    static func checkSentences(count: Int, task: GeneratedTask, test: TestPartRecipe?, _ o: Options) throws(LessonError) {
+        var train: [Int: Int] = [:], held: [Int: Int] = [:]
+        for i in 0..<count { train[task.length(of: i), default: 0] += 1 }
+        if let test {
+            let testTask = test.lengths.map { task.withLengths($0) } ?? task
+            for i in 0..<test.count { held[testTask.length(of: i), default: 0] += 1 }
+        }
+        for T in Set(train.keys).union(held.keys).sorted() {
+            let n = train[T, default: 0], m = held[T, default: 0], capacity = task.sentences(ofLength: T)
+            guard n + m > capacity / 2 else { continue }
+            let at = m > 0 && n <= capacity / 2 ? (o["test"] ?? o.field) : (o["count"] ?? o[task.lengthKey] ?? o.field)
+            let which: String
+            if case .agreement = task { which = "at distance \(T - 1)" } else { which = "of \(T) words" }
+            let parts = m == 0 ? "the training part draws \(NumberFormat.grouped(n))"
+                : "the training part draws \(NumberFormat.grouped(n)) and the test part \(NumberFormat.grouped(m))"
+            throw at.error("\(task.name) has \(NumberFormat.grouped(capacity)) different sentences \(which); \(parts), more than the half (\(NumberFormat.grouped(capacity / 2))) that can be drawn so that no sentence repeats (use fewer sequences\(task.lengthKey == "distance" ? " or a longer distance" : ""))")
+        }
     }
 
     /// `split` must leave at least one sequence on each side.

@@ -21,23 +21,35 @@ struct Evaluation: Sendable {
     var accuracy: Double?
     /// One group per sequence length, when lengths vary.
     var byLength: [Group]
+    /// For data with ambiguous steps (`name_tagging`): accuracy on exactly those steps, and on
+    /// all the others, and how many ambiguous steps were scored.
+    var ambiguous: (count: Int, accuracy: Double, others: Double?)?
 
-    static func measure(_ network: Network, _ parameters: [Double], on samples: [Sample], tolerance: Double?) -> Evaluation {
+    /// `ambiguous[k]`, when given, lists the 0-based steps of sample k to score apart as well.
+    static func measure(_ model: some SequenceModel, _ parameters: [Double], on samples: [Sample], tolerance: Double?,
+                        ambiguous: [[Int]] = []) -> Evaluation {
         var groups: [Int: (n: Int, loss: Double, hits: Int, trials: Int)] = [:]
-        let Y = network.spec.outputSize
-        for sample in samples {
-            let record = network.forward(parameters: parameters, sample: sample)
-            let T = record.steps
+        var marked = (hits: 0, trials: 0)
+        let Y = model.outputSize
+        for (k, sample) in samples.enumerated() {
+            let markedSteps = k < ambiguous.count ? Set(ambiguous[k]) : []
+            // Row i of y is the output at the i-th step the loss reads.
+            let (y, loss) = model.scoredOutputs(parameters: parameters, sample: sample)
+            let T = sample.steps
             var g = groups[T] ?? (0, 0, 0, 0)
             g.n += 1
-            g.loss += record.loss
-            let steps = sample.loss.coversAllSteps ? Array(1...T) : [T]
-            for (i, t) in steps.enumerated() {
-                let row = Array(record.y[((t - 1) * Y)..<(t * Y)])
+            g.loss += loss
+            for (i, t) in sample.loss.scoredSteps(T).enumerated() {
+                let row = Array(y[(i * Y)..<((i + 1) * Y)])
                 switch sample.targets {
                 case .classes(let c):
                     g.trials += 1
-                    if argmax(row) == c[i] { g.hits += 1 }
+                    let hit = argmax(row) == c[i]
+                    if hit { g.hits += 1 }
+                    if markedSteps.contains(t - 1) {
+                        marked.trials += 1
+                        if hit { marked.hits += 1 }
+                    }
                 case .vectors(let v):
                     guard let tolerance else { continue }
                     g.trials += 1
@@ -55,16 +67,26 @@ struct Evaluation: Sendable {
             let g = groups[T]!
             return Group(length: T, count: g.n, loss: g.loss / Double(g.n), accuracy: accuracy(g.hits, g.trials))
         }
-        return Evaluation(count: all.n, loss: all.loss / Double(max(all.n, 1)), accuracy: accuracy(all.hits, all.trials),
-                          byLength: byLength)
+        var e = Evaluation(count: all.n, loss: all.loss / Double(max(all.n, 1)), accuracy: accuracy(all.hits, all.trials),
+                           byLength: byLength)
+        if marked.trials > 0, let a = accuracy(marked.hits, marked.trials) {
+            e.ambiguous = (marked.trials, a, accuracy(all.hits - marked.hits, all.trials - marked.trials))
+        }
+        return e
     }
 
-    /// Records `prefix.loss`, `prefix.accuracy`, `prefix.count` and, by length,
-    /// `prefix.loss[T]` and `prefix.accuracy[T]`.
+    /// Records `prefix.loss`, `prefix.accuracy`, `prefix.count`, by length `prefix.loss[T]` and
+    /// `prefix.accuracy[T]`, and with ambiguous steps `prefix.ambiguous.accuracy`,
+    /// `prefix.ambiguous.count` and `prefix.unambiguous.accuracy`.
     func record(_ prefix: String, in values: ValueStore) {
         values.set(prefix + ".count", count)
         values.set(prefix + ".loss", loss)
         if let accuracy { values.set(prefix + ".accuracy", accuracy) }
+        if let ambiguous {
+            values.set(prefix + ".ambiguous.accuracy", ambiguous.accuracy)
+            values.set(prefix + ".ambiguous.count", ambiguous.count)
+            if let others = ambiguous.others { values.set(prefix + ".unambiguous.accuracy", others) }
+        }
         for g in byLength {
             values.set(ValueStore.key(prefix + ".loss", Double(g.length)), g.loss)
             if let a = g.accuracy { values.set(ValueStore.key(prefix + ".accuracy", Double(g.length)), a) }
@@ -79,6 +101,8 @@ struct Baselines {
     var rows: [(name: String, key: String, loss: Double?, accuracy: Double?)] = []
     /// The constant predictor's answer (per output), for real targets.
     var meanValue: [Double] = []
+    /// With ambiguous steps: the majority class's accuracy on exactly those.
+    var majorityOnAmbiguous: Double?
 
     init(train: Dataset, on data: Dataset, tolerance: Double?, language: String) {
         let ko = language == "ko"
@@ -100,6 +124,15 @@ struct Baselines {
                 }
             }
             let t = Double(max(trials, 1))
+            var marked = 0, markedHits = 0
+            for (k, steps) in data.ambiguous.enumerated() where k < data.targets.count {
+                guard case .classes(let c) = data.targets[k] else { continue }
+                for s in steps where s < c.count {
+                    marked += 1
+                    if c[s] == majority { markedHits += 1 }
+                }
+            }
+            if marked > 0 { majorityOnAmbiguous = Double(markedHits) / Double(marked) }
             rows.append((ko ? "무작위 추측" : "chance", "chance", log(Double(C)), 1 / Double(C)))
             rows.append((ko ? "최빈 클래스" : "majority class", "majority", priorLoss / t, Double(hits) / t))
         case .vectors?:
@@ -138,8 +171,10 @@ struct Baselines {
     }
 
     /// `prefix.baseline.chance`, `prefix.baseline.majority`, `prefix.baseline.majority_loss`,
-    /// `prefix.baseline.mean_loss`, `prefix.baseline.mean` (accuracy within the tolerance).
+    /// `prefix.baseline.mean_loss`, `prefix.baseline.mean` (accuracy within the tolerance),
+    /// `prefix.baseline.majority_ambiguous` (the majority class on the ambiguous steps).
     func record(_ prefix: String, in values: ValueStore) {
+        if let majorityOnAmbiguous { values.set("\(prefix).baseline.majority_ambiguous", majorityOnAmbiguous) }
         for row in rows {
             if let a = row.accuracy { values.set("\(prefix).baseline.\(row.key)", a) }
             if let l = row.loss { values.set("\(prefix).baseline.\(row.key)_loss", l) }
@@ -166,7 +201,12 @@ func argmax(_ v: [Double]) -> Int {
 extension Actions {
     static func evaluate(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         let o = try field.mapping(allowed: ["model", "data", "on", "tolerance", "name"])
-        let model = try state.model(o["model"], options: o)
+        if let model = try state.feedForward(o["model"]) { return try evaluate(model, o, state: state) }
+        return try evaluate(try state.model(o["model"], options: o), o, state: state)
+    }
+
+    /// Evaluates either kind of model (`o` the `evaluate` options).
+    static func evaluate<M: SequenceModel>(_ model: LessonModel<M>, _ o: Options, state: LessonState) throws(LessonError) -> [Output] {
         let data = try state.dataset(o["data"], options: o, for: model)
         if let problem = data.check(model.network, modelName: model.name) { throw o.error(problem) }
         let on = try o["on"]?.choice(["test", "train"]) ?? "test"
@@ -182,7 +222,7 @@ extension Actions {
         let tolerance = try o["tolerance"]?.positiveDouble() ?? data.tolerance
         let prefix = try o["name"]?.string() ?? "\(model.name).\(on)"
         let evaluation = Evaluation.measure(model.network, model.parameters, on: part.samples(for: model.network),
-                                             tolerance: tolerance)
+                                             tolerance: tolerance, ambiguous: part.ambiguous)
         evaluation.record(prefix, in: state.values)
         let baselines = Baselines(train: data, on: part, tolerance: tolerance, language: state.language)
         baselines.record(prefix, in: state.values)
@@ -198,9 +238,13 @@ extension Actions {
             ?? (ko ? "정확도" : "accuracy")
         var headers = [ko ? "예측기" : "predictor", ko ? "손실" : "loss"]
         if hasAccuracy { headers.append(accuracyHeader) }
-        var rows = [[model, NumberFormat.short(e.loss)] + (hasAccuracy ? [percent(e.accuracy)] : [])]
+        let marked = e.ambiguous != nil
+        if marked { headers.append(ko ? "모호한 단어 \(NumberFormat.grouped(e.ambiguous?.count ?? 0))개의 정확도" : "accuracy on the \(NumberFormat.grouped(e.ambiguous?.count ?? 0)) ambiguous words") }
+        var rows = [[model, NumberFormat.short(e.loss)] + (hasAccuracy ? [percent(e.accuracy)] : []) + (marked ? [percent(e.ambiguous?.accuracy)] : [])]
         for r in b.rows {
-            rows.append([r.name, r.loss.map(NumberFormat.short) ?? "—"] + (hasAccuracy ? [percent(r.accuracy)] : []))
+            let onAmbiguous = r.key == "chance" ? r.accuracy : b.majorityOnAmbiguous
+            rows.append([r.name, r.loss.map(NumberFormat.short) ?? "—"] + (hasAccuracy ? [percent(r.accuracy)] : [])
+                + (marked ? [percent(onAmbiguous)] : []))
         }
         let where_ = part == "test"
             ? (ko ? "테스트 데이터(학습에 쓰지 않은 시퀀스 \(NumberFormat.grouped(count))개)" : "held-out data (\(NumberFormat.grouped(count)) sequences not used in training)")
