@@ -155,7 +155,8 @@ struct DiagramTests {
     }
 
     /// Golden DOT: regenerate with RNNLAB_UPDATE_GOLDEN=1 swift test --filter golden
-    @Test(arguments: ["unrolled_lstm", "gradient_rnn", "cell_gru_reset_after", "gates_gru_lecture", "shapes_ko", "deep_bidirectional"])
+    @Test(arguments: ["unrolled_lstm", "gradient_rnn", "cell_gru_reset_after", "gates_gru_lecture", "shapes_ko", "deep_bidirectional",
+                      "seq2seq_lstm_ko", "seq2seq_folded_gradient", "encoder_hands_over"])
     func golden(name: String) throws {
         let dot: DOTGraph
         switch name {
@@ -167,6 +168,17 @@ struct DiagramTests {
             d.gateLevel = true
             dot = d.dot
         case "shapes_ko": dot = ShapesDiagram.dot(language: .ko)
+        case "seq2seq_lstm_ko": dot = Self.seq2seq(sourceLength: 3, language: .ko).dot
+        case "seq2seq_folded_gradient":
+            var d = Self.seq2seq(sourceLength: 15, bidirectional: true)
+            d.gradientView = true
+            dot = d.dot
+        case "encoder_hands_over":
+            var d = UnrolledDiagram(trace: Self.trace(Self.specs[1].1, steps: 3), mode: .gradient)
+            d.handsOver = true
+            d.handsOverCellState = true
+            d.inputLabels = ["3", "1", "4"]
+            dot = d.dot
         default: dot = StackedDiagram.dot(spec: NetworkSpec(cell: .rnn, inputSize: 2, hiddenSizes: [3, 3], outputSize: 1, bidirectional: true), steps: 3)
         }
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/\(name).dot")
@@ -176,5 +188,39 @@ struct DiagramTests {
         let url = try #require(Bundle.module.url(forResource: "Golden/\(name)", withExtension: "dot"), "missing golden file \(name).dot")
         let golden = try String(contentsOf: url, encoding: .utf8)
         #expect(dot.text == golden)
+    }
+
+    /// A reversal pair "1 2 … S" → "S … 1" whose second prediction is wrong.
+    static func seq2seq(sourceLength S: Int, bidirectional: Bool = false, language: DiagramLanguage = .en) -> Seq2SeqDiagram {
+        let source = (1...S).map { String($0 % 10) }
+        let target = Array(source.reversed())
+        var predictions = target + ["EOS"]
+        if predictions.count > 1 { predictions[1] = "7" }
+        var d = Seq2SeqDiagram(source: source, decoderInputs: ["BOS"] + target, targets: target + ["EOS"], predictions: predictions,
+                               encoderCell: .lstm, decoderCell: .lstm)
+        d.bidirectional = bidirectional
+        d.encoderGradient = (0...S).map { pow(0.7, Double(S - $0)) }
+        d.lossValue = 0.25
+        d.language = language
+        return d
+    }
+
+    @Test func theEncoderDecoderGraphHandsOverFoldsLongHalvesAndEscapesTokens() throws {
+        let short = Self.seq2seq(sourceLength: 3).dot.text
+        // Every source step, the hand-off of h_S and c_S, and the fed-back outputs.
+        for id in ["x_1", "h_3", "in_1", "s_4", "out_4"] { #expect(short.contains("\"\(id)\""), "\(id)") }
+        #expect(short.contains("h₃, c₃ handed over"))
+        #expect(short.contains("\"out_1\" -> \"in_2\""))
+        #expect(short.contains("≠"))  // the wrong prediction says what the target was
+        // A long source folds: the diagram does not grow with S.
+        let long = Self.seq2seq(sourceLength: 30).dot.text
+        #expect(long.contains("enc_fold_3_28") && long.contains("… 26 steps …") && long.contains("dec_fold_3_29"))
+        #expect(!long.contains("\"x_10\""))
+        // Hostile tokens reach DOT and SVG escaped.
+        var hostile = Self.seq2seq(sourceLength: 3)
+        hostile.source[0] = "<b>\"&\\"
+        let svg = try Graphviz.svg(fromDOT: hostile.dot.text)
+        #expect(!svg.contains("<b>") && svg.contains("&lt;b&gt;"))
+        _ = try Graphviz.svg(fromDOT: Self.seq2seq(sourceLength: 30, bidirectional: true).dot.text)
     }
 }
