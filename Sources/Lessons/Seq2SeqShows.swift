@@ -59,7 +59,7 @@ extension Shows {
                     : "**\(Escape.markdown(name))**'s decoder, step by step, on the source \(Escape.markdown(sourceText)): its h₀\(hasC ? " and c₀ are" : " is") the state the encoder hands over, and it is fed BOS and then the target (teacher forcing). In the backward pass, dL/dh₀ is the gradient handed back to the encoder."))
                 state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: decoder, language: state.language, symbols: data.targetVocabulary, role: "decoder"))
                 let inputs = model.model.decoderInput(trace.pair.target).map { data.targetVocabulary[$0] }
-                out.append(try StepThrough.output(decoder, state: state, o: o, inputLabels: inputs))
+                out.append(try StepThrough.output(decoder, state: state, o: o, inputLabels: inputs, symbols: data.targetVocabulary))
             }
             return out
         }

@@ -204,13 +204,11 @@ enum Shows {
             return try neighbours(try state.model(o["model"], options: o), o, state: state)
         case "step_through":
             let trace = try trace(o, state, kind)
-            if let collector = state.stepThroughs {
-                // The symbols of the data the model was stepped on, for token models.
-                let model = try state.model(o["model"], options: o)
-                let symbols = (model.dataName ?? state.lastData).flatMap { state.datasets[$0]?.vocabulary } ?? []
-                collector.shown.append(ShownStepThrough(line: o.field.line, trace: trace, language: state.language, symbols: symbols))
-            }
-            return [try StepThrough.output(trace, state: state, o: o)]
+            // The symbols of the data the model was stepped on, for token models.
+            let model = try state.model(o["model"], options: o)
+            let symbols = (model.dataName ?? state.lastData).flatMap { state.datasets[$0]?.vocabulary } ?? []
+            state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: trace, language: state.language, symbols: symbols))
+            return [try StepThrough.output(trace, state: state, o: o, symbols: symbols)]
         case "gradient_check":
             // Backprop through time against finite differences, for the recorded step's sequence.
             let trace = try trace(o, state, kind)

@@ -24,7 +24,9 @@ enum StepThrough {
     static let equationBudget = 1 << 15
 
     /// `inputLabels`: the tokens x_t stands for (an encoder's source), drawn under x_t.
-    static func output(_ trace: Trace, state: LessonState, o: Options, inputLabels: [String]? = nil) throws(LessonError) -> Output {
+    /// `symbols`: the class (token) names of a cross-entropy model's outputs, for its top-k
+    /// probabilities at each step.
+    static func output(_ trace: Trace, state: LessonState, o: Options, inputLabels: [String]? = nil, symbols: [String] = []) throws(LessonError) -> Output {
         let r = trace.record.layers[0][0]
         let T = r.steps, H = r.hiddenSize
         guard T <= maxSteps else {
@@ -69,6 +71,16 @@ enum StepThrough {
             ("h", json(float32(column(r.h, width: H, rows: T + 1)))),
             ("dh", json(float32(column(r.dh, width: H, rows: T + 1)))),
         ]
+        if trace.sample.loss == .xentAll || trace.sample.loss == .xentLast, case .classes(let targets) = trace.sample.targets {
+            // The softmax's most probable classes at each step (computed on the page from y_t),
+            // with the class the loss wants where it reads one: every step, or only the last.
+            data.append(("xent", "true"))
+            data.append(("classes", symbols.count == Y ? "[" + symbols.map(json).joined(separator: ",") + "]" : "null"))
+            let perStep = trace.sample.loss == .xentAll
+            data.append(("targets", "[" + (1...max(T, 1)).map { t in
+                perStep ? (t <= targets.count ? String(targets[t - 1]) : "null") : (t == T ? targets.first.map(String.init) ?? "null" : "null")
+            }.joined(separator: ",") + "]"))
+        }
         if r.spec.kind == .rnn {
             data.append(("a", json(float32(column(r.preActivations, width: H, rows: T)))))
         } else {

@@ -11,6 +11,7 @@ enum StepThroughScript {
       step: "step", of: "of", x: "input x_t", y: "output y_t", lossTerm: "loss term at this step", loss: "loss L",
       h: "hidden state h_t", c: "cell state c_t", a: "pre-activation a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (how much of the gradient reaches this step)", jac: "‖∂h_T/∂h_t‖",
+      topk: "softmax p(y_t), most probable:", target: "· the loss wants", cls: "class",
       handOver: "h_S goes on as the decoder's initial state h₀", handBack: "the decoder hands dL/dh₀ back here: the encoder's backward pass starts at t = S",
       norm: "norm", initial: "initial state", eq: "For unit", play: "play", pause: "pause", none: "—",
       eqMissing: "This recording is long: the equation's numbers are on the page for units %s only (pick units with unit:).",
@@ -21,6 +22,7 @@ enum StepThroughScript {
       step: "시점", of: "/", x: "입력 x_t", y: "출력 y_t", lossTerm: "이 시점의 손실 항", loss: "손실 L",
       h: "은닉 상태 h_t", c: "셀 상태 c_t", a: "활성화 전 값 a_t", dh: "dL/dh_t", dc: "dL/dc_t",
       reach: "‖dL/dh_t‖ / ‖dL/dh_T‖ (이 시점까지 도달하는 기울기의 비율)", jac: "‖∂h_T/∂h_t‖",
+      topk: "softmax p(y_t), 확률이 가장 높은 것:", target: "· 정답", cls: "클래스",
       handOver: "h_S가 디코더의 초기 상태 h₀가 됩니다", handBack: "디코더가 dL/dh₀를 여기로 돌려줍니다: 인코더의 역전파는 t = S에서 시작합니다",
       norm: "노름", initial: "초기 상태", eq: "유닛", play: "재생", pause: "멈춤", none: "—",
       eqMissing: "기록이 길어서 식의 숫자는 유닛 %s에 대해서만 페이지에 있습니다 (unit:으로 유닛을 고를 수 있습니다).",
@@ -128,8 +130,28 @@ enum StepThroughScript {
       }
       var ys = []; for (k = 0; k < d.Y; k++) ys.push(y[(t - 1) * d.Y + k]);
       s += row(lang.y, "y", ys, "signed", yMax, sg);
+      if (d.xent) s += topK(ys, d.targets[t - 1]);
       s += scalar(lang.lossTerm, "lossTerm", d.lossTerms[t - 1], sg) + scalar(lang.loss, "loss", d.lossValue, sg);
       return s;
+    }
+
+    // A cross-entropy model: the softmax of y_t, its three most probable classes, and the
+    // class the loss wants at this step (where it reads one).
+    function symbol(k) {
+      if (!d.classes) return lang.cls + " " + k;
+      var name = d.classes[k];
+      return "‘" + (name === " " ? "␣" : name === "\n" ? "↵" : name) + "’";
+    }
+    function topK(ys, target) {
+      var m = -Infinity, k, z = 0, p = [];
+      for (k = 0; k < ys.length; k++) m = Math.max(m, ys[k]);
+      for (k = 0; k < ys.length; k++) { p.push(Math.exp(ys[k] - m)); z += p[k]; }
+      var order = p.map(function (_, k) { return k; }).sort(function (a, b) { return p[b] - p[a] || a - b; }).slice(0, 3);
+      var s = '<div class="st-topk" data-q="topk"><span class="st-label">' + esc(lang.topk) + '</span> ' + order.map(function (k) {
+        return '<span class="tk' + (k === target ? " target" : "") + '" data-k="' + k + '">' + esc(symbol(k)) + ' <span class="v" data-q="p" data-j="' + k + '">' + (p[k] / z).toFixed(3) + '</span></span>';
+      }).join(" · ");
+      if (target !== null && target !== undefined) s += ' <span class="st-target">' + esc(lang.target + " " + symbol(target) + " " + (p[target] / z).toFixed(3)) + '</span>';
+      return s + '</div>';
     }
 
     function backwardPanel(t) {
@@ -322,6 +344,7 @@ enum StepThroughScript {
         .stepthrough.backward input[type=range] { direction: rtl; }
         .st-scale { font-size: .8rem; color: var(--muted); margin: .2rem 0; }
         .st-note { font-size: .85rem; margin: .3rem 0; font-style: italic; }
+        .st-topk { font-size: .85rem; margin: .3rem 0; overflow-wrap: anywhere; } .st-topk .tk.target { font-weight: bold; } .st-target { color: var(--muted); }
         @media (hover: none) and (pointer: coarse) { .stepthrough .keys { display: none; } }
         .st-graph .st-current polygon, .st-graph .st-current path, .st-graph .st-current ellipse { stroke: #D55E00; stroke-width: 3px; }
         .st-graph .st-current text { font-weight: bold; }

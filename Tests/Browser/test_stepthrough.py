@@ -343,3 +343,27 @@ def test_the_encoder_is_stepped_through_and_its_backward_pass_starts_from_the_de
     time.sleep(0.2)
     eq = equation(encoder)
     assert "dec" not in eq and "Why" not in eq and "∂L∂h2[1]" in eq
+
+
+def test_a_decoder_step_shows_its_most_probable_tokens_and_the_one_the_loss_wants(driver, tmp_path, rnnlab):
+    import math
+    (tmp_path / "lesson.md").write_text(ENCODER_DECODER)
+    run = subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    driver.get((tmp_path / "out" / "lesson" / "index.html").resolve().as_uri())
+    decoder = driver.find_elements(By.CSS_SELECTOR, ".stepthrough")[1]
+    T = 5  # BOS and four digits in; four digits and EOS out
+    for t in range(1, T + 1):
+        driver.execute_script(f"location.hash = '#{decoder.get_attribute('id')}=f{t}'")
+        time.sleep(0.1)
+        topk = decoder.find_element(By.CSS_SELECTOR, ".st-topk")
+        probs = [float(v.text) for v in topk.find_elements(By.CSS_SELECTOR, ".tk .v")]
+        assert len(probs) == 3 and probs == sorted(probs, reverse=True) and sum(probs) <= 1.0015
+        tokens = [tk.text.split(" ")[0] for tk in topk.find_elements(By.CSS_SELECTOR, ".tk")]
+        assert all(tok.startswith("‘") for tok in tokens), tokens  # token names, not class numbers
+        wanted = topk.find_element(By.CSS_SELECTOR, ".st-target").text
+        p_target = float(wanted.split(" ")[-1])
+        # The loss term at t is −ln p(target) / T (xent over every step, averaged).
+        term = shown(decoder, "lossTerm")[0]
+        assert abs(p_target - math.exp(-term * T)) < 2e-3, (t, wanted, term)
+    assert "EOS" in wanted  # the last step must write EOS
