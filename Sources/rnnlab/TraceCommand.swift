@@ -51,7 +51,7 @@ extension RNNLab {
         /// Recorded values per step of a network: gates and states of every cell, x_t and y_t.
         static func valuesPerStep(_ spec: NetworkSpec) -> Double {
             let units = Double(spec.hiddenSizes.reduce(0, +) * (spec.bidirectional ? 2 : 1))
-            let gates = Double(spec.cell == .lstm ? 4 : spec.cell == .gru ? 3 : 0)
+            let gates = Double(spec.cell == .rnn ? 0 : CellSpec(kind: spec.cell, inputSize: 1, hiddenSize: 1, gruVariant: spec.gruVariant).gateCount)
             return units * (gates + 4) + Double(spec.inputSize + 2 * spec.outputSize)
         }
 

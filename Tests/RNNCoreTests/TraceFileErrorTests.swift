@@ -53,6 +53,20 @@ struct TraceFileErrorTests {
     }
 
     // trace-giant-number
+    @Test func simplifiedGRUHasNoResetGateWeights() throws {
+        // gru_variant: simplified takes exactly W_xz W_xh W_hz W_hh b_z b_h (and the readout).
+        let weights = #""W_xz": [[0.1]], "W_xh": [[0.2]], "W_hz": [[0.3]], "W_hh": [[0.4]], "b_z": [0], "b_h": [0], "W_hy": [[1]], "b_y": [0]"#
+        func text(_ variant: String, _ extra: String = "") -> [UInt8] {
+            Array(#"{"cell": "gru", "gru_variant": "\#(variant)", "input_size": 1, "hidden_size": 1, "output_size": 1,"#
+                  .utf8) + Array("\n\"weights\": {\(weights)\(extra)}}".utf8)
+        }
+        #expect(modelError(text("simplified")) == nil)
+        #expect(modelError(text("simplified", #", "W_xr": [[0.5]]"#))
+            == "model.json:2: weights.W_xr is not a weight of this model (gru (simplified) has W_xz, W_xh, W_hz, W_hh, b_z, b_h, W_hy, b_y)")
+        #expect(modelError(text("lecture")) == "model.json: weights.W_xr is missing")
+        #expect(modelError(text("simple")) == "model.json:1: gru_variant is \"simple\"; expected lecture, reset_after or simplified")
+    }
+
     @Test func numberBeyondTheDoubleRangeNamesItsField() throws {
         let line = try #require(modelError(Array(Self.modelText(bias: "[0.0, 1e400]").utf8)))
         #expect(line.hasPrefix("model.json:8: weights.b_h[1] is 1e400, too large for a double"), "\(line)")
