@@ -108,6 +108,18 @@ struct FeedForwardLessonTests {
         #expect(try error("model: {kind: feedforward, input_size: 100000, window: 100000, hidden_size: 65536, output_size: 1}").contains("of memory, over the limit"))
     }
 
+    @Test func trainingWorkIsEstimatedBeforeItStarts() throws {
+        // 52,001 weights, one output per sequence: 10⁴ epochs × 10⁵ sequences × about 6 per weight.
+        let cell = """
+            data: {task: sum, count: 100000, length: 50}
+            model: {name: ff, kind: feedforward, input_size: 1, window: 50, hidden_size: 1000, output_size: 1}
+            train: {epochs: 10000}
+            """
+        let e = try error(cell)
+        #expect(e.hasPrefix("lesson.md:9: train: training 52,001 weights for 10,000 epochs over 100,000 sequences (5,000,000 steps) is about 3.337e+14"), "\(e)")
+        #expect(e.contains("--max-work"))
+    }
+
     @Test func neighboursOfALearnedEmbedding() throws {
         // Word-level text whose tokens are markup and dollars: every one must reach the page as text.
         let corpus = "the cat sat . the dog sat . a cat ran . a dog ran . <b>bold</b> $x$ a|b . the cat sat ."
