@@ -59,7 +59,9 @@ struct Evaluation: Sendable {
             }
             groups[T] = g
         }
-        let all = groups.values.reduce((n: 0, loss: 0.0, hits: 0, trials: 0)) {
+        // Summed in the order of the lengths: a dictionary's order changes from run to run, and
+        // so would the last bits of the sum.
+        let all = groups.keys.sorted().compactMap { groups[$0] }.reduce((n: 0, loss: 0.0, hits: 0, trials: 0)) {
             ($0.n + $1.n, $0.loss + $1.loss, $0.hits + $1.hits, $0.trials + $1.trials)
         }
         func accuracy(_ hits: Int, _ trials: Int) -> Double? { trials > 0 ? Double(hits) / Double(trials) : nil }
