@@ -52,23 +52,7 @@ extension Actions {
         for (key, f) in o.entries where networkOptions.contains(key) && !feedForwardOptions.contains(key) {
             throw f.error("applies to recurrent networks, not to kind: feedforward")
         }
-        var inputSize = try o["input_size"]?.int(min: 1, max: 100_000)
-        var vocabulary: Int?
-        if let e = o["embedding"] {
-            let eo = try e.mapping(allowed: ["vocab", "size"])
-            vocabulary = try eo["vocab"]?.int(min: 1, max: 1_000_000)
-            inputSize = try eo.required("size").int(min: 1, max: 100_000)
-        }
-        var outputSize = try o["output_size"]?.int(min: 1, max: 1_000_000)
-        if let from = o["vocab_from"] {
-            let d = try state.dataset(from, options: o)
-            guard !d.vocabulary.isEmpty else { throw from.error("data \(d.name) has no vocabulary (use task text or copy)") }
-            if o["embedding"] != nil { vocabulary = d.inputSize } else { inputSize = d.inputSize }
-            if outputSize == nil { outputSize = d.outputSize }
-        }
-        guard let inputSize else { throw o.error("needs input_size (or embedding: {vocab: V, size: D}, or vocab_from: DATA)") }
-        if o["embedding"] != nil && vocabulary == nil { throw o["embedding"]!.error("needs vocab: V (or vocab_from: DATA beside it)") }
-        guard let outputSize else { throw o.error("needs output_size") }
+        let (inputSize, vocabulary, outputSize) = try modelSizes(o, state: state)
         let reader: FeedForwardSpec.Reader
         switch (o["window"], o["pooling"]) {
         case (let w?, nil): reader = .window(try w.int(min: 1, max: 100_000))

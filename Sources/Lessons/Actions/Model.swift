@@ -40,19 +40,7 @@ extension Actions {
         } else {
             for key in ["window", "pooling"] { if let f = o[key] { throw f.error("applies to kind: feedforward only (a recurrent network reads every step)") } }
             let cell = CellKind(rawValue: try o.required("cell").choice(CellKind.allCases.map(\.rawValue)))!
-            var inputSize = try o["input_size"]?.int(min: 1, max: 100_000)
-            var vocabulary: Int?
-            if let e = o["embedding"] {
-                let eo = try e.mapping(allowed: ["vocab", "size"])
-                vocabulary = try eo["vocab"]?.int(min: 1, max: 1_000_000)
-                inputSize = try eo.required("size").int(min: 1, max: 100_000)
-            }
-            if let from = o["vocab_from"] {
-                let d = try state.dataset(from, options: o)
-                guard !d.vocabulary.isEmpty else { throw from.error("data \(d.name) has no vocabulary (use task text or copy)") }
-                if vocabulary != nil || o["embedding"] != nil { vocabulary = d.inputSize } else { inputSize = d.inputSize }
-            }
-            guard let inputSize else { throw o.error("needs input_size (or vocab_from: DATA for one-hot text)") }
+            let (inputSize, vocabulary, outputSize) = try modelSizes(o, state: state)
             var hidden: [Int]
             let hf = try o.required("hidden_size")
             if case .sequence = hf.node {
@@ -63,9 +51,6 @@ extension Actions {
                 let h = try hf.int(min: 1, max: 4096)
                 hidden = Array(repeating: h, count: try o["layers"]?.int(min: 1, max: 16) ?? 1)
             }
-            var outputSize = try o["output_size"]?.int(min: 1, max: 1_000_000)
-            if outputSize == nil, let from = o["vocab_from"] { outputSize = try state.dataset(from, options: o).outputSize }
-            guard let outputSize else { throw o.error("needs output_size") }
             func only(_ key: String, for kind: CellKind) throws(LessonError) {
                 if let f = o[key], cell != kind { throw f.error("applies to cell \(kind.rawValue) only") }
             }
@@ -87,6 +72,31 @@ extension Actions {
             scaleRecurrent(network, &parameters, to: s)
         }
         return (network, parameters)
+    }
+
+    /// The sizes a model reads and writes, from its options (networks and feed-forward models
+    /// alike): `input_size`, or `embedding: {vocab, size}`, or `vocab_from: DATA` (one-hot input
+    /// of its symbols, or with `embedding` the size of its vocabulary); `output_size`, by default
+    /// the `vocab_from` data's.
+    static func modelSizes(_ o: Options, state: LessonState) throws(LessonError) -> (input: Int, vocabulary: Int?, output: Int) {
+        var inputSize = try o["input_size"]?.int(min: 1, max: 100_000)
+        var vocabulary: Int?
+        if let e = o["embedding"] {
+            let eo = try e.mapping(allowed: ["vocab", "size"])
+            vocabulary = try eo["vocab"]?.int(min: 1, max: 1_000_000)
+            inputSize = try eo.required("size").int(min: 1, max: 100_000)
+        }
+        var outputSize = try o["output_size"]?.int(min: 1, max: 1_000_000)
+        if let from = o["vocab_from"] {
+            let d = try state.dataset(from, options: o)
+            guard !d.vocabulary.isEmpty else { throw from.error("data \(d.name) has no vocabulary (use task text or copy)") }
+            if o["embedding"] != nil { vocabulary = d.inputSize } else { inputSize = d.inputSize }
+            if outputSize == nil { outputSize = d.outputSize }
+        }
+        guard let inputSize else { throw o.error("needs input_size (or embedding: {vocab: V, size: D}, or vocab_from: DATA for text)") }
+        if let e = o["embedding"], vocabulary == nil { throw e.error("needs vocab: V (or vocab_from: DATA beside it)") }
+        guard let outputSize else { throw o.error("needs output_size") }
+        return (inputSize, vocabulary, outputSize)
     }
 
     /// Rescales every recurrent matrix W_h* so that its largest singular value is `s`.
