@@ -40,8 +40,11 @@ public struct Lesson: Sendable {
     public var summary: String
     public var showCode: Bool
     public var blocks: [Block]
+    /// Front matter `topic`: the curriculum's part this lesson belongs to, in the lesson's
+    /// language; `output/index.html` groups lessons by it.
+    public var topic: String = ""
 
-    static let frontMatterKeys = ["title", "language", "seed", "summary", "show_code", "author", "tags"]
+    static let frontMatterKeys = ["title", "language", "seed", "summary", "show_code", "author", "tags", "topic"]
 
     /// Parses a lesson; `file` is how errors name it.
     public static func parse(_ text: String, file: String) throws(LessonError) -> Lesson {
@@ -50,7 +53,7 @@ public struct Lesson: Sendable {
             .components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         var index = 0
-        var title: String?, language = "en", seed: UInt64 = 0, summary = "", showCode = true
+        var title: String?, language = "en", seed: UInt64 = 0, summary = "", showCode = true, topic = ""
         // Front matter.
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
             guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
@@ -65,6 +68,7 @@ public struct Lesson: Sendable {
                 if let s = fm["seed"] { seed = try s.uint64() }
                 summary = try fm["summary"]?.string() ?? ""
                 showCode = try fm["show_code"]?.bool() ?? true
+                topic = try fm["topic"]?.string() ?? ""
             }
             index = end + 1
         }
@@ -159,8 +163,10 @@ public struct Lesson: Sendable {
             throw LessonError(file: file, line: opened, message: "the exercise opened here is never closed (add a line `:::` after it)")
         }
         let fallback = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-        return Lesson(file: file, title: title ?? fallback, language: language, seed: seed, summary: summary,
-                      showCode: showCode, blocks: blocks)
+        var lesson = Lesson(file: file, title: title ?? fallback, language: language, seed: seed, summary: summary,
+                            showCode: showCode, blocks: blocks)
+        lesson.topic = topic
+        return lesson
     }
 
     /// A code fence as CommonMark has it: at most three spaces of indentation (four make an

@@ -36,6 +36,8 @@ public struct LessonRunner: Sendable {
         report.seed = lesson.seed
         report.version = version
         report.lesson = URL(fileURLWithPath: lesson.file).lastPathComponent
+        report.topic = lesson.topic
+        report.navigation = Curriculum.navigation(for: lesson.file, language: lesson.language)
         let state = LessonState(file: lesson.file, seed: lesson.seed, language: lesson.language)
         state.limits = limits
         state.allowRead = allowRead

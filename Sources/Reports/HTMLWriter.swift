@@ -69,7 +69,18 @@ public enum HTMLWriter {
         }
         body += exercises.close()
         body += exercises.answerKey(lang)
-        let header = "<nav><a href=\"../index.html\">← \(e(Labels.lessons(lang)))</a>"
+        let pager = report.navigation
+        if pager.previous != nil || pager.next != nil {
+            body += "<nav class=\"lesson-pager no-print\">"
+                + (pager.previous.map { "<a rel=\"prev\" href=\"../\(e($0.folder))/index.html\">← \(e(Labels.previous(lang)))<br><span>\(e($0.title))</span></a>" } ?? "<span></span>")
+                + (pager.next.map { "<a rel=\"next\" href=\"../\(e($0.folder))/index.html\">\(e(Labels.next(lang))) →<br><span>\(e($0.title))</span></a>" } ?? "")
+                + "</nav>\n"
+        }
+        let n = report.navigation
+        let other = n.otherLanguage.map {
+            " <a class=\"other-language\" lang=\"\(e($0.language))\" hreflang=\"\($0.language == "ko" ? "ko" : "en")\" href=\"../\(e($0.folder))/index.html\">\(e(Labels.otherLanguage($0.language)))</a>"
+        } ?? ""
+        let header = "<nav><a href=\"../index.html\">← \(e(Labels.lessons(lang)))</a>\(other)"
             + "<button type=\"button\" class=\"projector-toggle no-print\" aria-pressed=\"false\">\(e(Labels.projector(lang)))</button></nav>"
             + "<h1>\(e(report.title))</h1>"
             + (report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")
@@ -225,6 +236,10 @@ enum Stylesheet {
           word-break: normal; }
         header nav { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
         header nav a { color: var(--accent); text-decoration: none; font-size: .9rem; }
+        header nav .other-language { margin-right: auto; }
+        .lesson-pager { display: flex; justify-content: space-between; gap: 1rem; margin: 2.5rem 0 1rem; border-top: 1px solid var(--rule); padding-top: 1rem; }
+        .lesson-pager a { color: var(--accent); text-decoration: none; font-size: .9rem; max-width: 48%; }
+        .lesson-pager a[rel=next] { text-align: right; margin-left: auto; } .lesson-pager span { color: var(--ink); }
         .projector-toggle { font: inherit; font-size: .8rem; color: var(--muted); background: none; border: 1px solid var(--rule);
           border-radius: 4px; padding: .15rem .5rem; cursor: pointer; }
         body.projector { max-width: none; font-size: 1.45rem; line-height: 1.5; --ink: #000; --muted: #1d1d1f; --rule: #000;

@@ -82,7 +82,30 @@ public enum MarkdownWriter {
             }
             out += "</details>\n\n"
         }
+        out += navigation(report)
         return (out, files)
+    }
+
+    /// The links to the previous and next lessons and to the other language's version.
+    static func navigation(_ report: Report) -> String {
+        let n = report.navigation, lang = report.language
+        var links: [String] = []
+        func target(_ l: Report.Navigation.Link) -> String { "../\(l.folder)/report.md" }
+        if let p = n.previous { links.append("← \(Labels.previous(lang)): [\(escapeLinkText(p.title))](\(target(p)))") }
+        if let x = n.next { links.append("\(Labels.next(lang)): [\(escapeLinkText(x.title))](\(target(x))) →") }
+        if let o = n.otherLanguage { links.append("[\(Labels.otherLanguage(o.language))](\(target(o)))") }
+        return links.isEmpty ? "" : "---\n\n" + links.joined(separator: " · ") + "\n"
+    }
+
+    /// Text inside a Markdown link's brackets: brackets, backslashes and markup characters
+    /// escaped, so a title reads as written.
+    static func escapeLinkText(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            if "\\[]*_`<>&!".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 
     /// A table as GitHub-flavoured Markdown (also for widgets' Markdown fallbacks).
@@ -119,6 +142,10 @@ public enum Labels {
     public static func error(_ language: String) -> String { language == "ko" ? "오류" : "Error" }
     public static func source(_ language: String) -> String { language == "ko" ? "셀 코드" : "cell source" }
     public static func lessons(_ language: String) -> String { language == "ko" ? "레슨" : "Lessons" }
+    public static func previous(_ language: String) -> String { language == "ko" ? "이전 레슨" : "Previous lesson" }
+    public static func next(_ language: String) -> String { language == "ko" ? "다음 레슨" : "Next lesson" }
+    /// The link to the lesson's version in the other language, named in that language.
+    public static func otherLanguage(_ other: String) -> String { other == "ko" ? "한국어로 보기" : "Read in English" }
     public static func timingsFile(_ language: String) -> String {
         language == "ko" ? "실행 시간은 이 보고서 옆의 timings.json에 있습니다" : "measured times are in timings.json beside this report"
     }

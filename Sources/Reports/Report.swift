@@ -25,6 +25,28 @@ public struct Report: Sendable {
     /// The lesson's file name (no folder), kept in `meta.json` so that two lessons never take
     /// turns overwriting one report folder.
     public var lesson: String?
+    /// The curriculum part (front matter `topic`), for the index.
+    public var topic = ""
+    /// Links to the lessons before and after this one (same language) and to its version in
+    /// the other language, as report folder names with their titles.
+    public var navigation = Navigation()
+
+    public struct Navigation: Sendable, Equatable {
+        public struct Link: Sendable, Equatable {
+            public var folder: String, title: String, language: String
+            public init(folder: String, title: String, language: String) {
+                self.folder = folder
+                self.title = title
+                self.language = language
+            }
+        }
+        public var previous: Link?, next: Link?, otherLanguage: Link?
+        public init(previous: Link? = nil, next: Link? = nil, otherLanguage: Link? = nil) {
+            self.previous = previous
+            self.next = next
+            self.otherLanguage = otherLanguage
+        }
+    }
 
     public init(name: String, title: String, language: String, summary: String, showCode: Bool = true) {
         self.name = name

@@ -149,7 +149,8 @@ public struct ReportFiles: Sendable {
                       let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
                 return IndexPage.Entry(folder: name, title: obj["title"] as? String ?? name,
                                        language: obj["language"] as? String ?? "en",
-                                       summary: obj["summary"] as? String ?? "", failed: obj["error"] is String)
+                                       summary: obj["summary"] as? String ?? "", failed: obj["error"] is String,
+                                       topic: obj["topic"] as? String ?? "")
             }
         try Self.atomic(IndexPage.html(entries), outputDirectory.appendingPathComponent("index.html"))
     }
@@ -158,6 +159,7 @@ public struct ReportFiles: Sendable {
         let q = Escape.json
         var fields = ["\"title\":\(q(report.title))", "\"language\":\(q(report.language))", "\"summary\":\(q(report.summary))"]
         if let lesson = report.lesson { fields.append("\"lesson\":\(q(lesson))") }
+        if !report.topic.isEmpty { fields.append("\"topic\":\(q(report.topic))") }
         if let error = report.error { fields.append("\"error\":\(q(error))") }
         return "{" + fields.joined(separator: ",") + "}\n"
     }
@@ -167,29 +169,112 @@ public struct ReportFiles: Sendable {
     }
 }
 
-/// `output/index.html`: every lesson run, with title, language and one-line summary.
+/// `output/index.html`: every lesson run, grouped by topic in the lessons' order, each lesson one
+/// row with its English and Korean versions side by side (`NAME` and `NAME.ko`), and a switch
+/// that shows one language or both (remembered on this computer; no network).
 public enum IndexPage {
     public struct Entry: Sendable {
         public var folder, title, language, summary: String
         public var failed: Bool
+        public var topic: String
+
+        public init(folder: String, title: String, language: String, summary: String, failed: Bool, topic: String = "") {
+            self.folder = folder
+            self.title = title
+            self.language = language
+            self.summary = summary
+            self.failed = failed
+            self.topic = topic
+        }
+    }
+
+    /// One lesson in its languages.
+    struct Row {
+        var base: String
+        var versions: [String: Entry] = [:]
+        var topic: (en: String, ko: String) { (versions["en"]?.topic ?? "", versions["ko"]?.topic ?? "") }
+    }
+
+    static func rows(_ entries: [Entry]) -> [Row] {
+        var rows: [Row] = []
+        for entry in entries.sorted(by: { $0.folder < $1.folder }) {
+            let base = entry.folder.hasSuffix(".ko") ? String(entry.folder.dropLast(3)) : entry.folder
+            if let k = rows.firstIndex(where: { $0.base == base }), rows[k].versions[entry.language] == nil {
+                rows[k].versions[entry.language] = entry
+            } else {
+                var row = Row(base: base)
+                row.versions[entry.language] = entry
+                rows.append(row)
+            }
+        }
+        return rows.sorted { $0.base < $1.base }
     }
 
     public static func html(_ entries: [Entry]) -> String {
         let e = Escape.html
-        let rows = entries.map { entry in
-            "<tr><td><a href=\"\(e(entry.folder))/index.html\">\(e(entry.title))</a>\(entry.failed ? " <span class=\"failed\">(stopped with an error)</span>" : "")</td><td lang=\"\(e(entry.language))\">\(entry.language == "ko" ? "한국어" : "English")</td><td>\(e(entry.summary))</td></tr>"
-        }.joined(separator: "\n")
-        let table = """
-            <table>
-            <thead><tr><th>Lesson</th><th>Language</th><th>Summary</th></tr></thead>
-            <tbody>
-            \(rows)
-            </tbody>
-            </table>
+        // Topics in the order their first lesson comes; a row's topic is its English version's
+        // (else its Korean one's), and the heading shows both names.
+        var groups: [(key: String, en: String, ko: String, rows: [Row])] = []
+        for row in rows(entries) {
+            let (en, ko) = row.topic
+            let key = en.isEmpty ? ko : en
+            if let k = groups.firstIndex(where: { $0.key == key }) {
+                groups[k].rows.append(row)
+                if groups[k].ko.isEmpty { groups[k].ko = ko }
+                if groups[k].en.isEmpty { groups[k].en = en }
+            } else {
+                groups.append((key, en, ko, [row]))
+            }
+        }
+        func cell(_ entry: Entry?, _ language: String) -> String {
+            guard let entry else { return "<td class=\"l-\(language)\" lang=\"\(language)\">—</td>" }
+            let failed = entry.failed ? " <span class=\"failed\">(\(language == "ko" ? "오류로 멈춤" : "stopped with an error"))</span>" : ""
+            return "<td class=\"l-\(language)\" lang=\"\(language)\"><a href=\"\(e(entry.folder))/index.html\">\(e(entry.title))</a>\(failed)"
+                + (entry.summary.isEmpty ? "" : "<div class=\"sum\">\(e(entry.summary))</div>") + "</td>"
+        }
+        var main = """
+            <p class="lang-switch" role="group" aria-label="Language · 언어">Language · 언어:
+            <button type="button" data-lang="both" aria-pressed="true">English + 한국어</button>
+            <button type="button" data-lang="en" aria-pressed="false">English</button>
+            <button type="button" data-lang="ko" aria-pressed="false">한국어</button></p>
 
             """
-        return HTMLWriter.page(language: "en", title: "rnnlab lessons", css: " .failed { color: var(--warn); }",
-                               bodyClass: nil, header: "<h1>rnnlab lessons · 레슨</h1>", main: table, script: nil)
+        for group in groups {
+            let heading = [group.en, group.ko].filter { !$0.isEmpty }
+            main += "<section class=\"topic\">\n<h2>"
+                + (heading.isEmpty ? "Other lessons · 그 밖의 레슨" : [group.en.isEmpty ? nil : "<span class=\"l-en\" lang=\"en\">\(e(group.en))</span>",
+                                                                     group.ko.isEmpty ? nil : "<span class=\"l-ko\" lang=\"ko\">\(e(group.ko))</span>"]
+                    .compactMap { $0 }.joined(separator: "<span class=\"sep\"> · </span>"))
+                + "</h2>\n<table>\n<thead><tr><th class=\"l-en\">English</th><th class=\"l-ko\" lang=\"ko\">한국어</th></tr></thead>\n<tbody>\n"
+            for row in group.rows {
+                main += "<tr>" + cell(row.versions["en"], "en") + cell(row.versions["ko"], "ko") + "</tr>\n"
+            }
+            main += "</tbody>\n</table>\n</section>\n"
+        }
+        let css = """
+             .failed { color: var(--warn); } .sum { color: var(--muted); font-size: .85rem; } td { vertical-align: top; width: 50%; }
+             .lang-switch button { font: inherit; font-size: .85rem; border: 1px solid var(--rule); background: none; border-radius: 4px; padding: .15rem .5rem; cursor: pointer; }
+             .lang-switch button[aria-pressed=true] { border-color: var(--accent); color: var(--accent); font-weight: bold; }
+             body.only-en .l-ko, body.only-ko .l-en, body.only-en .sep, body.only-ko .sep { display: none; }
+             body.only-en td, body.only-ko td { width: auto; }
+            """
+        let script = """
+            (function () {
+              var buttons = document.querySelectorAll(".lang-switch button");
+              function set(lang) {
+                document.body.classList.toggle("only-en", lang === "en");
+                document.body.classList.toggle("only-ko", lang === "ko");
+                buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang)); });
+                try { localStorage.setItem("rnnlab-index-lang", lang); } catch (e) {}
+              }
+              buttons.forEach(function (b) { b.addEventListener("click", function () { set(b.getAttribute("data-lang")); }); });
+              var saved = null;
+              try { saved = localStorage.getItem("rnnlab-index-lang"); } catch (e) {}
+              if (saved) set(saved);
+            })();
+            """
+        return HTMLWriter.page(language: "en", title: "rnnlab lessons · 레슨", css: css,
+                               bodyClass: nil, header: "<h1>rnnlab lessons · 레슨</h1>", main: main, script: script)
     }
 }
 
