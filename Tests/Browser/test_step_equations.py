@@ -23,7 +23,7 @@ def random_model(rng, cell, **options):
     def vector(n):
         return [round(rng.uniform(-0.5, 0.5), 3) for _ in range(n)]
 
-    keys = {"rnn": "h", "lstm": "fico", "gru": "zrh"}[cell]
+    keys = {"rnn": "h", "lstm": "fico", "gru": "zh" if options.get("gru_variant") == "simplified" else "zrh"}[cell]
     w = {}
     for g in keys:
         w["W_x" + g], w["W_h" + g], w["b_" + g] = matrix(H, X), matrix(H, H), vector(H)
@@ -42,6 +42,7 @@ VARIANTS = {
     "lstm_peephole": ("lstm", {"peephole": True}),
     "gru_lecture": ("gru", {"gru_variant": "lecture"}),
     "gru_reset_after": ("gru", {"gru_variant": "reset_after"}),
+    "gru_simplified": ("gru", {"gru_variant": "simplified"}),
 }
 
 
@@ -98,7 +99,8 @@ def test_forward_equation_has_the_terms_of_each_pre_activation(driver, page):
     w, x, fwd = page["model"]["weights"], page["x"][t - 1], page["trace"]["forward"]
     h_prev = fwd[t - 2]["h"]
     gates = fwd[t - 1].get("gates", {})
-    keys = {"rnn": "h", "lstm": "fico", "gru": "zrh"}[page["cell"]]
+    simplified = page["options"].get("gru_variant") == "simplified"
+    keys = {"rnn": "h", "lstm": "fico", "gru": "zh" if simplified else "zrh"}[page["cell"]]
     for key in keys:
         assert close(shown[f"x.{key}"], dot(w["W_x" + key][j], x)), key
         if page["cell"] == "gru" and key == "h" and page["options"]["gru_variant"] == "lecture":
@@ -118,7 +120,8 @@ def test_forward_equation_has_the_terms_of_each_pre_activation(driver, page):
         assert close(shown["a.f"], a_f) and close(shown["g.f"], 1 / (1 + math.exp(-a_f)))
         assert close(shown["c"], fwd[t - 1]["c"][j]) and close(shown["h"], fwd[t - 1]["h"][j])
     if page["cell"] == "gru":
-        assert close(shown["h"], fwd[t - 1]["h"][j]) and close(shown["g.h"], gates["h_tilde"][j])
+        # gate values are shown with three decimals (fixed, as bounded values are): absolute tolerance
+        assert close(shown["h"], fwd[t - 1]["h"][j]) and close(shown["g.h"], gates["h_tilde"][j], scale=1)
 
 
 def recurrence(page, t, j):
@@ -139,6 +142,12 @@ def recurrence(page, t, j):
               "c": [dc_s[k] * g["i"][k] * (1 - g["c_tilde"][k] ** 2) for k in range(H)],
               "o": [dh_s[k] * math.tanh(now["c"][k]) * g["o"][k] * (1 - g["o"][k]) for k in range(H)]}
         return sum(col("W_h" + key, da[key]) for key in "fico")
+    if page["options"]["gru_variant"] == "simplified":
+        # h_{t+1} = z h~ + (1 - z) h_t, both gates reading h_t itself (no reset gate)
+        z, ht = g["z"], g["h_tilde"]
+        da_h = [dh_s[k] * z[k] * (1 - ht[k] ** 2) for k in range(H)]
+        da_z = [dh_s[k] * (ht[k] - h_prev[k]) * z[k] * (1 - z[k]) for k in range(H)]
+        return col("W_hz", da_z) + col("W_hh", da_h)
     z, r, ht = g["z"], g["r"], g["h_tilde"]
     if page["options"]["gru_variant"] == "reset_after":
         da_h = [dh_s[k] * (1 - z[k]) * (1 - ht[k] ** 2) for k in range(H)]
