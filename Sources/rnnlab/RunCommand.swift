@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Lessons
 import Reports
 
@@ -101,37 +102,50 @@ extension RNNLab {
             }
             let runner = LessonRunner(showProgress: !quiet, version: RNNLab.version, limits: try limits(),
                                       allowRead: allowRead.compactMap(LessonFiles.allowedFolder))
-            var failures = 0
-            for file in files {
-                let report = runner.run(file: file)
-                do {
-                    try files_.write(report)
-                } catch let error as ReportFilesError {
-                    fail("rnnlab run: \(error)")
-                } catch {
-                    fail("\(output)/\(report.name): cannot write the report (\(describe(error)))")
-                }
-                if let browser {
-                    let versions: [Handout.Version] = (handout ? [.students] : []) + (instructor ? [.instructor] : [])
-                    for version in versions {
-                        do {
-                            try Handout.print(folder: outputURL.appendingPathComponent(report.name), browser: browser, paper: paper,
-                                              version: version, report: report)
-                        } catch {
-                            failures += 1
-                            FileHandle.standardError.write(Data("\(output)/\(report.name)/\(version.file): \(error)\n".utf8))
+            // Lessons run two at a time on two cores (one with RNNLAB_THREADS=1 or one core),
+            // each into its own folder: every report is the same bytes whatever the order.
+            // Messages from two lessons may interleave; each line names its lesson.
+            let failures = Mutex(0)
+            let next = Mutex(0)
+            let workers = files.count < 2 || ProcessInfo.processInfo.environment["RNNLAB_THREADS"] == "1"
+                || ProcessInfo.processInfo.activeProcessorCount < 2 ? 1 : 2
+            let outputName = output, handout = handout, instructor = instructor, paper = paper, quiet = quiet, chrome = browser
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let k = next.withLock { n -> Int in defer { n += 1 }; return n }
+                    guard k < files.count else { return }
+                    let file = files[k]
+                    let report = runner.run(file: file)
+                    do {
+                        try files_.write(report)
+                    } catch let error as ReportFilesError {
+                        fail("rnnlab run: \(error)")
+                    } catch {
+                        fail("\(outputName)/\(report.name): cannot write the report (\(describe(error)))")
+                    }
+                    if let browser = chrome {
+                        let versions: [Handout.Version] = (handout ? [.students] : []) + (instructor ? [.instructor] : [])
+                        for version in versions {
+                            do {
+                                try Handout.print(folder: outputURL.appendingPathComponent(report.name), browser: browser, paper: paper,
+                                                  version: version, report: report)
+                            } catch {
+                                failures.withLock { $0 += 1 }
+                                FileHandle.standardError.write(Data("\(outputName)/\(report.name)/\(version.file): \(error)\n".utf8))
+                            }
                         }
                     }
-                }
-                if let error = report.error {
-                    failures += 1
-                    FileHandle.standardError.write(Data((error + "\n").utf8))
-                } else if !quiet {
-                    FileHandle.standardError.write(Data("\(file): wrote \(output)/\(report.name)/index.html\n".utf8))
+                    if let error = report.error {
+                        failures.withLock { $0 += 1 }
+                        FileHandle.standardError.write(Data((error + "\n").utf8))
+                    } else if !quiet {
+                        FileHandle.standardError.write(Data("\(file): wrote \(outputName)/\(report.name)/index.html\n".utf8))
+                    }
                 }
             }
+            let failed = failures.withLock { $0 }
             do { try files_.writeIndex() } catch { fail("\(output)/index.html: cannot write (\(describe(error)))") }
-            if failures > 0 || ((handout || instructor) && browser == nil) { throw ExitCode.failure }
+            if failed > 0 || ((handout || instructor) && browser == nil) { throw ExitCode.failure }
         }
     }
 
