@@ -31,7 +31,7 @@ extension Shows {
                                 NumberFormat.short(euclideanNorm(model.parameters[$0.range]))] }
         let table = Table(caption: ko ? "\(model.name)의 가중치" : "Weights of \(model.name)",
                           headers: [ko ? "이름" : "name", ko ? "모양" : "shape", ko ? "개수" : "count", "‖θ‖"], rows: rows, numeric: [2, 3])
-        let chart = BarChart(title: ko ? "가중치별 파라미터 수" : "Parameters per weight",
+        let chart = BarChart(language: state.language, title: ko ? "가중치별 파라미터 수" : "Parameters per weight",
                              bars: slots.map { ($0.name, Double($0.count)) }, valueLabel: ko ? "파라미터 수" : "parameters")
         return [.table(table), figure(state, { chart.svg(id: $0) }, alt: chart.title, csv: chart.csv)]
     }
@@ -44,7 +44,7 @@ extension Shows {
         }
         let chart = LineChart(language: state.language, title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch", yLabel: ko ? "손실" : "loss",
                               logY: try o["log"]?.bool() ?? true,
-                              series: [.init(name: "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
+                              series: [.init(name: ko ? "손실" : "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
         var out: [Output] = [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
         if case .diverged(let e, let s) = model.outcome {
             out.append(.note(ko ? "발산: \(e)번째 에포크, \(s)번째 스텝" : "Diverged at epoch \(e), step \(s)."))
@@ -107,7 +107,7 @@ enum FeedForwardSummary {
                 : ". The window reads only the last \(w) steps: a shorter sequence is zero-padded in front, a longer one's earlier steps are never read. The count grows with the window (the first Dense layer weighs each of the \(w) × \(spec.inputSize) inputs separately). With a loss at every step the window slides along the sequence; in Keras that is `Conv1D(H, \(w), padding=\"causal\")` then `Dense`, with the same count."
         }
         note += "\n\n" + equations(spec, language: language)
-        return (Table(caption: "Model: \"\(name)\"", headers: ["Layer (type)", "Output Shape", "Param #"], rows: rows, numeric: [2]), note)
+        return (Summary.frame(name: name, rows: rows, language: language), note)
     }
 
     /// The equations as rnnlab computes them (`Sources/RNNCore/FeedForward.swift`).

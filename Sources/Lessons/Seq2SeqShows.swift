@@ -72,7 +72,7 @@ extension Shows {
             }
             let chart = LineChart(language: state.language, title: ko ? "학습 손실" : "Training loss", xLabel: ko ? "에포크" : "epoch",
                                   yLabel: ko ? "손실" : "loss", logY: try o["log"]?.bool() ?? true,
-                                  series: [.init(name: "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
+                                  series: [.init(name: ko ? "손실" : "loss", points: model.history.map { (Double($0.epoch), $0.loss) })])
             return [figure(state, { chart.svg(id: $0) }, alt: chart.description, csv: chart.csv)]
         }
         guard let trace = state.seq2seqSteps[name] else {

@@ -71,7 +71,7 @@ enum Shows {
     static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options,
                          trace: Trace? = nil, traceJSON: [UInt8]? = nil) throws(LessonError) -> Output {
         do {
-            let svg = try Graphviz.svg(fromDOT: dot.text)
+            let svg = try Graphviz.svg(dot)
             let id = state.nextFigureId()
             return .figure(Figure(id: id, svg: prefixIds(svgBody(svg), with: id + "-"), caption: caption,
                                   alt: dot.attributes["label"] ?? "computation graph", file: svg,
@@ -117,7 +117,10 @@ enum Shows {
             guard !r.spec.gateNames.isEmpty else { throw o.error("gates: a vanilla RNN has no gates (show a heatmap instead)") }
             let H = r.hiddenSize, shown = min(H, 3)
             var headers = ["t"]
-            for name in r.spec.gateNames { headers.append("\(display(name)) mean") ; for j in 0..<shown { headers.append("\(display(name))[\(j + 1)]") } }
+            for name in r.spec.gateNames {
+                headers.append(ko ? "\(display(name)) 평균" : "\(display(name)) mean")
+                for j in 0..<shown { headers.append("\(display(name))[\(j + 1)]") }
+            }
             let steps = stepsShown(r.steps)
             let rows = steps.map { t -> [String] in
                 guard t > 0 else { return ["…"] + Array(repeating: "", count: headers.count - 1) }
@@ -223,10 +226,10 @@ enum Shows {
                              entries.map(\.worstRelativeError).max() ?? 0)
             let rows = entries.map { e -> [String] in
                 [e.name, NumberFormat.short(maxMagnitude(e.analytic)), NumberFormat.short(e.worstRelativeError),
-                 e.worstRelativeError < 1e-6 ? "OK" : "NOT OK"]
+                 e.worstRelativeError < 1e-6 ? (ko ? "통과" : "OK") : (ko ? "실패" : "NOT OK")]
             }
-            return [.table(Table(caption: ko ? "유한 차분으로 검증한 기울기 (상대 오차 < 1e-6이면 OK)" : "Gradients checked by finite differences (OK below relative error 1e-6)",
-                                 headers: [ko ? "텐서" : "tensor", "max |∂L/∂·|", ko ? "최대 상대 오차" : "worst relative error", ""],
+            return [.table(Table(caption: ko ? "유한 차분으로 검증한 기울기 (상대 오차 < 1e-6이면 통과)" : "Gradients checked by finite differences (OK below relative error 1e-6)",
+                                 headers: [ko ? "텐서" : "tensor", ko ? "최대 |∂L/∂·|" : "max |∂L/∂·|", ko ? "최대 상대 오차" : "worst relative error", ""],
                                  rows: rows, numeric: [1, 2]))]
         default:  // sweep
             let name = try o["sweep"]?.string() ?? state.lastSweep

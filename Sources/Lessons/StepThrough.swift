@@ -113,8 +113,8 @@ enum StepThrough {
         gradientDiagram.mode = .gradient
         let graph: String, gradientGraph: String
         do {
-            graph = try Graphviz.svg(fromDOT: diagram.dot.text)
-            gradientGraph = try Graphviz.svg(fromDOT: gradientDiagram.dot.text)
+            graph = try Graphviz.svg(diagram.dot)
+            gradientGraph = try Graphviz.svg(gradientDiagram.dot)
         } catch { throw o.error(error.description) }
         let chart = LineChart(language: state.language, title: ko ? "‖dL/dh_t‖ (현재 시점 표시)" : "‖dL/dh_t‖ (current step marked)", xLabel: "t",
                               yLabel: "‖dL/dh_t‖", logY: true,
@@ -132,7 +132,7 @@ enum StepThrough {
             <section class="stepthrough" id="\(id)" tabindex="0" aria-label="\(Escape.html(ko ? "시점별 단계 보기" : "Step-through"))">
             <div class="interactive">
             <div class="controls" role="toolbar">
-            <button type="button" data-act="first" title="Home" aria-label="first">|◀</button><button type="button" data-act="prev" title="←" aria-label="previous">◀</button><button type="button" data-act="play" title="space" aria-label="play">▶ ❚❚</button><button type="button" data-act="next" title="→" aria-label="next">▶</button><button type="button" data-act="last" title="End" aria-label="last">▶|</button>
+            \(controls(language: state.language))
             <label><span class="l-speed"></span> <select data-act="speed"><option value="1">1/s</option><option value="2">2/s</option><option value="5" selected>5/s</option><option value="10">10/s</option><option value="25">25/s</option></select></label>
             <input type="range" data-act="slider" min="0" max="\(T)" value="1" aria-label="t">
             <span class="pass" role="radiogroup"><label><input type="radio" name="\(id)-pass" value="f" checked> <span class="l-forward"></span></label><label><input type="radio" name="\(id)-pass" value="b"> <span class="l-backward"></span></label></span>
@@ -154,6 +154,23 @@ enum StepThrough {
         let md = (ko ? "**시점별 단계 보기** (HTML 보고서에서 한 시점씩 넘겨 볼 수 있습니다)\n\n" : "**Step-through** (step through it in the HTML report)\n\n")
             + MarkdownWriter.markdownTable(summaryTable(trace, language: state.language))
         return .widget(html: html, markdown: md)
+    }
+
+    /// The buttons that move through the steps: each titled with its key (the keys' own names,
+    /// Home, End and the arrows; the space bar by its name in the page's language) and labelled
+    /// for screen readers in the page's language.
+    static func controls(language: String) -> String {
+        let ko = language == "ko"
+        let buttons: [(act: String, key: String, label: String, face: String)] = [
+            ("first", "Home", ko ? "처음" : "first", "|◀"),
+            ("prev", "←", ko ? "이전" : "previous", "◀"),
+            ("play", ko ? "스페이스" : "space", ko ? "재생 / 멈춤" : "play", "▶ ❚❚"),
+            ("next", "→", ko ? "다음" : "next", "▶"),
+            ("last", "End", ko ? "끝" : "last", "▶|"),
+        ]
+        return buttons.map {
+            "<button type=\"button\" data-act=\"\($0.act)\" title=\"\($0.key)\" aria-label=\"\($0.label)\">\($0.face)</button>"
+        }.joined()
     }
 
     /// The equation templates as `<template>` elements, and what their slots need: the terms

@@ -75,6 +75,15 @@ enum Summary {
         }
         if spec.peephole { note += language == "ko" ? " 핍홀 가중치 3H 포함." : " Includes 3H peephole weights (Keras has no peephole LSTM)." }
         note += "\n\n" + CellEquations.markdown(spec, language: language)
-        return (Table(caption: "Model: \"\(name)\"", headers: ["Layer (type)", "Output Shape", "Param #"], rows: rows, numeric: [2]), note)
+        return (frame(name: name, rows: rows, language: language), note)
+    }
+
+    /// The table around the rows: Keras's own words on an English page (`Model: "lstm"`,
+    /// `Layer (type)`, `Output Shape`, `Param #`), the course's Korean terms on a Korean one.
+    /// The rows (Keras's layer names and shapes) are the same in both.
+    static func frame(name: String, rows: [[String]], language: String) -> Table {
+        language == "ko"
+            ? Table(caption: "모델 \"\(name)\"", headers: ["층 (종류)", "출력 모양", "파라미터 수"], rows: rows, numeric: [2])
+            : Table(caption: "Model: \"\(name)\"", headers: ["Layer (type)", "Output Shape", "Param #"], rows: rows, numeric: [2])
     }
 }

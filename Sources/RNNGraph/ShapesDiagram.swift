@@ -37,7 +37,8 @@ public enum ShapesDiagram {
             for t in 1...shape.steps {
                 let cell = "\(shape.id)_cell_\(t)"
                 let isDecoder = shape.encoderSteps > 0 && t > shape.encoderSteps
-                c.node(cell, ["label": isDecoder ? "dec" : (shape.encoderSteps > 0 ? "enc" : "RNN"),
+                let (encoder, decoder) = language == .ko ? ("인코더", "디코더") : ("enc", "dec")
+                c.node(cell, ["label": isDecoder ? decoder : (shape.encoderSteps > 0 ? encoder : "RNN"),
                               "fillcolor": isDecoder ? "#eef0fb" : "#ffffff", "width": "0.5"])
                 cells.append(cell)
                 if shape.inputs.contains(t) {

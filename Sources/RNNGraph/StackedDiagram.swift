@@ -10,7 +10,7 @@ public enum StackedDiagram {
         let title: String
         switch (spec.bidirectional, language) {
         case (false, .en): title = "Deep \(kind): \(L) stacked layers, a^[l]<t>"
-        case (false, .ko): title = "깊은 \(kind): \(L)층으로 쌓은 a^[l]<t>"
+        case (false, .ko): title = "심층 \(kind): \(L)층으로 쌓은 a^[l]<t>"
         case (true, .en): title = "Bidirectional \(kind)\(L > 1 ? ", \(L) layers" : ""): [a→; a←] at every step"
         case (true, .ko): title = "양방향 \(kind)\(L > 1 ? ", \(L)층" : ""): 매 시점 [a→; a←]"
         }

@@ -1,5 +1,7 @@
 /// The data behind a figure or a table, as CSV (RFC 4180): a header row, then one row per
-/// record; fields with a comma, quote or line break are quoted. Numbers are written in their
+/// record; fields with a comma, quote or line break are quoted. Headers are in the page's
+/// language, as the figure's axis labels are (a Korean page's CSV has `유닛 1`, `계열`), except
+/// symbols such as `t`. Numbers are written in their
 /// shortest exact form, so a spreadsheet or pandas reads back the values the report plotted.
 public enum CSV {
     public static func text(headers: [String], rows: [[String]]) -> String {
@@ -26,7 +28,7 @@ public enum CSV {
 extension LineChart {
     /// One row per point: series, x, y.
     public var csv: String {
-        CSV.text(headers: ["series", xLabel, yLabel],
+        CSV.text(headers: [language == "ko" ? "계열" : "series", xLabel, yLabel],
                  rows: series.flatMap { s in s.points.map { [s.name, CSV.number($0.x), CSV.number($0.y)] } })
     }
 }
@@ -34,14 +36,14 @@ extension LineChart {
 extension Heatmap {
     /// One row per step, one column per unit (every value, not the averaged blocks drawn).
     public var csv: String {
-        CSV.text(headers: ["t"] + (1...max(units, 1)).map { "unit \($0)" },
+        CSV.text(headers: ["t"] + (1...max(units, 1)).map { "\(Heatmap.unitLabel(language)) \($0)" },
                  rows: (0..<steps).map { t in [String(t + 1)] + (0..<units).map { CSV.number(values[t * units + $0]) } })
     }
 }
 
 extension BarChart {
     public var csv: String {
-        CSV.text(headers: ["label", valueLabel], rows: bars.map { [$0.label, CSV.number($0.value)] })
+        CSV.text(headers: [language == "ko" ? "항목" : "label", valueLabel], rows: bars.map { [$0.label, CSV.number($0.value)] })
     }
 }
 

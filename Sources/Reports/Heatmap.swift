@@ -36,8 +36,9 @@ public struct Heatmap: Sendable {
     public var caption: String {
         let (bs, bu) = blocks
         var parts: [String] = []
-        if bs > 1 { parts.append("each column is the mean of \(bs) steps") }
-        if bu > 1 { parts.append("each row the mean of \(bu) units") }
+        let ko = language == "ko"
+        if bs > 1 { parts.append(ko ? "각 열은 \(bs)개 시점의 평균" : "each column is the mean of \(bs) steps") }
+        if bu > 1 { parts.append(ko ? "각 행은 \(bu)개 유닛의 평균" : "each row the mean of \(bu) units") }
         return parts.isEmpty ? "" : parts.joined(separator: ", ")
     }
 
@@ -91,7 +92,7 @@ public struct Heatmap: Sendable {
         s += "<text x=\"\(f(left + Double(cols) * cw / 2))\" y=\"\(f(bottom + 32))\" text-anchor=\"middle\">t</text>"
         s += "<text x=\"\(f(left - 6))\" y=\"\(f(top + 9))\" text-anchor=\"end\">1</text>"
         s += "<text x=\"\(f(left - 6))\" y=\"\(f(bottom))\" text-anchor=\"end\">\(units)</text>"
-        s += "<text transform=\"translate(14 \(f(top + Double(rows) * ch / 2))) rotate(-90)\" text-anchor=\"middle\">unit</text>"
+        s += "<text transform=\"translate(14 \(f(top + Double(rows) * ch / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.unitLabel(language))</text>"
         // Colour bar.
         let lx = width - legendWidth + 24, steps = 20
         for k in 0..<steps {
@@ -103,6 +104,9 @@ public struct Heatmap: Sendable {
         s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 160))\">\(e(NumberFormat.short(lo)))</text>"
         return s + "</svg>"
     }
+
+    /// The y axis's label, and the word before each unit's number in the CSV header.
+    public static func unitLabel(_ language: String) -> String { language == "ko" ? "유닛" : "unit" }
 
     private func description(lo: Double, hi: Double) -> String {
         let finite = values.filter(\.isFinite)
@@ -137,8 +141,11 @@ public struct BarChart: Sendable {
     public var valueLabel: String
     public var logScale = false
     public var width = 640.0
+    /// `en` or `ko`: the language of the log-scale note and the CSV header.
+    public var language: String
 
-    public init(title: String, bars: [(label: String, value: Double)], valueLabel: String, logScale: Bool = false) {
+    public init(language: String = "en", title: String, bars: [(label: String, value: Double)], valueLabel: String, logScale: Bool = false) {
+        self.language = language
         self.title = title
         self.bars = bars
         self.valueLabel = valueLabel
@@ -170,7 +177,7 @@ public struct BarChart: Sendable {
             s += "<rect x=\"\(f(left))\" y=\"\(f(y))\" width=\"\(f(max(w, 0.5)))\" height=\"\(f(barHeight))\" fill=\"#0072B2\"/>"
             s += "<text x=\"\(f(left + w + 4))\" y=\"\(f(y + 13))\">\(e(NumberFormat.short(bar.value)))</text>"
         }
-        s += "<text x=\"\(f(left))\" y=\"\(f(height - 8))\">\(e(valueLabel + (logScale ? " (log scale)" : "")))</text>"
+        s += "<text x=\"\(f(left))\" y=\"\(f(height - 8))\">\(e(valueLabel + (logScale ? (language == "ko" ? " (로그 눈금)" : " (log scale)") : "")))</text>"
         return s + "</svg>"
     }
 }

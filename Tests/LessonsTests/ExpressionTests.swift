@@ -256,6 +256,7 @@ struct ExpressionTests {
         s.set("long", .list((0..<10).map { 1 / Double($0 + 1) }))
         let series = try Claim.parse("decreasing(long) and model.name != \"x\"").check(s)
         #expect(series.measuredText == "long = [1, 0.5, 0.3333, …, 0.1111, 0.1] (10 values), model.name = \"LSTM *big*\"")
+        #expect(series.measuredText(language: "ko") == "long = [1, 0.5, 0.3333, …, 0.1111, 0.1] (값 10개), model.name = \"LSTM *big*\"")
         #expect(try Claim.parse("1 < 2").check(s).description == "1 < 2 holds")
     }
 

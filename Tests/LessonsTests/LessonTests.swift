@@ -223,6 +223,92 @@ struct LessonTests {
         #expect(html.contains("안") && html.contains("녕"))
     }
 
+    /// A lesson that shows every interface string the translators found in English on Korean
+    /// pages: the summary table, gate and gradient-check headers, the heatmap, the loss curve,
+    /// the claims table's long list, the step-through's buttons and the diagrams.
+    static func interfaceLesson(_ language: String) -> String {
+        "---\ntitle: T\nlanguage: \(language)\nseed: 3\n---\n" + """
+            ```rnnlab
+            data: {name: d, task: copy, count: 16, symbols: 3, distractors: 5, distractor_symbols: 1}
+            model: {name: m, cell: lstm, input_size: 4, hidden_size: [4, 4], output_size: 3}
+            train: {epochs: 3, batch_size: 8, learning_rate: 0.01}
+            step: {index: 1}
+            show: [summary, parameters, gates, heatmap, loss_curve, unrolled, cell_graph, deep_graph, shapes, step_through, gradient_check]
+            expect: [len(m.step.jacobian) > 6]
+            ```
+            """
+    }
+
+    /// Every figure's and table's CSV, and the page, of a run of `interfaceLesson`.
+    func interfacePage(_ language: String) throws -> (html: String, csv: [String], report: Report) {
+        let report = try run(Self.interfaceLesson(language))
+        #expect(report.error == nil, "\(report.error ?? "")")
+        var csv: [String] = []
+        for case .cell(let cell) in report.blocks {
+            for output in cell.outputs {
+                switch output {
+                case .figure(let f): if let data = f.data, data.extension == "csv" { csv.append(data.contents) }
+                case .table(let t): csv.append(t.csv)
+                default: break
+                }
+            }
+        }
+        return (HTMLWriter.write(report), csv, report)
+    }
+
+    @Test func koreanPagesHaveKoreanInterfaceStrings() throws {
+        let (html, csv, _) = try interfacePage("ko")
+        // The Keras-style summary in the course's terms.
+        #expect(html.contains("모델 &quot;m&quot;") || html.contains("모델 \"m\""))
+        for word in ["층 (종류)", "출력 모양", "파라미터 수"] { #expect(html.contains(word), "\(word)") }
+        // Gate means, the gradient check, the claims' long list.
+        #expect(html.contains("f 평균") && html.contains("c̃ 평균"))
+        #expect(html.contains("최대 |∂L/∂·|") && html.contains("통과"))
+        #expect(html.contains("(값 ") && html.contains("개)"))
+        // The heatmap's axis and the loss curve's series.
+        #expect(html.contains(">유닛</text>"))
+        #expect(html.contains("손실: 에포크 = 1에서"), "the loss series is named 손실 in the figure's description")
+        // The step-through's buttons: keys keep their names, labels are Korean.
+        for label in ["aria-label=\"처음\"", "aria-label=\"이전\"", "aria-label=\"재생 / 멈춤\"", "aria-label=\"다음\"",
+                      "aria-label=\"끝\"", "title=\"스페이스\"", "title=\"Home\"", "title=\"End\""] {
+            #expect(html.contains(label), "\(label)")
+        }
+        // The diagrams: encoder and decoder, the deep graph's caption, no DOT id as a tooltip.
+        #expect(html.contains(">인코더</text>") && html.contains(">디코더</text>"))
+        #expect(html.contains("심층 LSTM") && !html.contains("깊은"))
+        #expect(!html.contains("<title>cell_1</title>") && !html.contains("<title>gate_f</title>") && !html.contains("<title>shapes</title>"))
+        #expect(!html.contains("&#45;&gt;</title>"), "no edge's a->b id as its title")
+        // The CSV headers, as the figures' labels are.
+        #expect(csv.contains { $0.hasPrefix("t,유닛 1,유닛 2") })
+        #expect(csv.contains { $0.hasPrefix("계열,에포크,손실\r\n손실,") })
+        #expect(csv.contains { $0.hasPrefix("항목,파라미터 수") })
+        #expect(csv.contains { $0.hasPrefix("층 (종류),출력 모양,파라미터 수") })
+        // None of the English words that were there.
+        for english in ["f mean", "Layer (type)", "Output Shape", "Param #", "Model: ", " values)", ">unit</text>", "max |∂L/∂·|",
+                        "aria-label=\"first\"", "aria-label=\"play\"", "title=\"space\"", ">enc</text>", ">dec</text>", "NOT OK", ">OK<",
+                        "(log scale)", "each column"] {
+            #expect(!html.contains(english), "\(english)")
+        }
+        for english in ["unit 1", "series,", "label,", "\r\nloss,"] {
+            #expect(!csv.contains { $0.contains(english) }, "\(english) in a CSV")
+        }
+    }
+
+    @Test func englishPagesKeepTheirInterfaceStrings() throws {
+        let (html, csv, _) = try interfacePage("en")
+        #expect(html.contains("Model: &quot;m&quot;") || html.contains("Model: \"m\""))
+        for word in ["Layer (type)", "Output Shape", "Param #", "f mean", "max |∂L/∂·|", ">OK<", " values)", ">unit</text>",
+                     "loss: from", ">enc</text>", ">dec</text>", "Deep LSTM"] {
+            #expect(html.contains(word), "\(word)")
+        }
+        #expect(html.contains("<button type=\"button\" data-act=\"first\" title=\"Home\" aria-label=\"first\">|◀</button><button type=\"button\" data-act=\"prev\" title=\"←\" aria-label=\"previous\">◀</button><button type=\"button\" data-act=\"play\" title=\"space\" aria-label=\"play\">▶ ❚❚</button><button type=\"button\" data-act=\"next\" title=\"→\" aria-label=\"next\">▶</button><button type=\"button\" data-act=\"last\" title=\"End\" aria-label=\"last\">▶|</button>"))
+        #expect(csv.contains { $0.hasPrefix("t,unit 1,unit 2") })
+        #expect(csv.contains { $0.hasPrefix("series,epoch,loss\r\nloss,") })
+        #expect(csv.contains { $0.hasPrefix("label,parameters") })
+        // Ids never surface as tooltips in English either.
+        #expect(!html.contains("<title>cell_1</title>") && !html.contains("&#45;&gt;</title>"))
+    }
+
     @Test func hostileValuesAreEscaped() throws {
         let report = try run("---\ntitle: \"<script>alert(1)</script>\"\n---\n" + """
             ```rnnlab

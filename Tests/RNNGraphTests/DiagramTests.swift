@@ -140,6 +140,51 @@ struct DiagramTests {
         #expect(biIds.contains("edge_af_1_3__y_3") && biIds.contains("edge_ab_1_3__y_3"))
     }
 
+    @Test func theShapesAndDeepGraphsSpeakThePagesLanguage() throws {
+        let ko = ShapesDiagram.dot(language: .ko).text, en = ShapesDiagram.dot(language: .en).text
+        #expect(ko.contains("label=\"인코더\"") && ko.contains("label=\"디코더\"") && !ko.contains("\"enc\"") && !ko.contains("\"dec\""))
+        #expect(en.contains("label=\"enc\"") && en.contains("label=\"dec\""))
+        let deep = NetworkSpec(cell: .gru, inputSize: 2, hiddenSizes: [3, 3], outputSize: 1)
+        #expect(StackedDiagram.dot(spec: deep, steps: 2, language: .ko).attributes["label"]?.hasPrefix("심층 GRU") == true)
+        #expect(StackedDiagram.dot(spec: deep, steps: 2).attributes["label"]?.hasPrefix("Deep GRU") == true)
+    }
+
+    /// Graphviz titles every element with its DOT id, which a browser shows as its tooltip: on
+    /// a page, an element takes its tooltip as its title, the drawing its caption, the rest none.
+    @Test(arguments: DiagramLanguage.allCases)
+    func noDOTIdSurfacesAsATooltip(language: DiagramLanguage) throws {
+        var unrolled = UnrolledDiagram(trace: Self.trace(Self.specs[1].1, steps: 3))
+        unrolled.gateLevel = true
+        unrolled.language = language
+        let graphs = [unrolled.dot, ShapesDiagram.dot(language: language), CellDiagram.dot(spec: Self.specs[1].1, language: language),
+                      StackedDiagram.dot(spec: NetworkSpec(cell: .lstm, inputSize: 2, hiddenSizes: [3, 3], outputSize: 1), steps: 3, language: language)]
+        for g in graphs {
+            let raw = try Graphviz.svg(fromDOT: g.text)
+            let svg = try Graphviz.svg(g)
+            #expect(svg == SVGTitles.human(raw, graphTitle: g.attributes["label"]))
+            let ids = Self.ids(raw)
+            let titles = svg.components(separatedBy: "<title>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+            #expect(!titles.isEmpty || g.attributes["label"] == nil)
+            for title in titles {
+                #expect(!ids.contains(title) && !title.contains("&#45;&gt;") && !title.hasPrefix("cluster_"), "\(g.name): \(title)")
+            }
+            if let label = g.attributes["label"] {
+                let escaped = label.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                    .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+                #expect(titles.first == escaped, "\(g.name)")
+            }
+            // Elements with a tooltip keep it, as their title too.
+            let tooltips = raw.components(separatedBy: "xlink:title=\"").count - 1
+            #expect(svg.components(separatedBy: "xlink:title=\"").count - 1 == tooltips)
+            // Nothing else changes: every element, id and drawing is as Graphviz wrote it.
+            #expect(Self.ids(svg) == ids)
+            #expect(svg.replacingOccurrences(of: #"<title>[^<]*</title>\n?"#, with: "", options: .regularExpression)
+                    == raw.replacingOccurrences(of: #"<title>[^<]*</title>\n?"#, with: "", options: .regularExpression))
+        }
+        let shapes = try Graphviz.svg(ShapesDiagram.dot(language: language))
+        #expect(shapes.contains(language == .ko ? "<title>시퀀스 문제의 다섯 가지 형태</title>" : "<title>The five shapes of sequence problems</title>"))
+    }
+
     @Test func everyDiagramRendersTheSameBytesTwice() throws {
         let trace = Self.trace(Self.specs[1].1, steps: 6)
         var gates = UnrolledDiagram(trace: trace)

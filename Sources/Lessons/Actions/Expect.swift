@@ -31,7 +31,7 @@ extension Actions {
             } catch {
                 throw item.error("\(text): \(error.description)")
             }
-            rows.append([text, result.measuredText, result.holds ? "✓" : "✗"])
+            rows.append([text, result.measuredText(language: state.language), result.holds ? "✓" : "✗"])
             if !result.holds && failure == nil {
                 failure = LessonError(file: item.file, line: item.line,
                                       message: "expected \(text), measured \(result.measuredText)")

@@ -41,8 +41,11 @@ struct ClaimResult: Sendable, CustomStringConvertible {
     let measured: [(name: String, value: LessonValue)]
 
     /// `lstm.test.accuracy = 0.9531, rnn.test.accuracy = 0.25`
-    var measuredText: String {
-        measured.map { "\($0.name) = \(Self.text($0.value))" }.joined(separator: ", ")
+    var measuredText: String { measuredText(language: "en") }
+
+    /// The measured values for the report's table, in the page's language (`en` or `ko`).
+    func measuredText(language: String) -> String {
+        measured.map { "\($0.name) = \(Self.text($0.value, language: language))" }.joined(separator: ", ")
     }
 
     /// `expected lstm.test.accuracy > 0.9, measured lstm.test.accuracy = 0.42`
@@ -52,14 +55,14 @@ struct ClaimResult: Sendable, CustomStringConvertible {
     }
 
     /// A long series is shortened to its ends: the report row must stay one line.
-    static func text(_ value: LessonValue) -> String {
+    static func text(_ value: LessonValue, language: String = "en") -> String {
         switch value {
         case .number(let v): return NumberFormat.short(v)
         case .text(let s): return "\"" + s + "\""
         case .list(let l) where l.count <= 6: return "[" + l.map(NumberFormat.short).joined(separator: ", ") + "]"
         case .list(let l):
             let ends = l.prefix(3).map(NumberFormat.short) + ["…"] + l.suffix(2).map(NumberFormat.short)
-            return "[" + ends.joined(separator: ", ") + "] (\(l.count) values)"
+            return "[" + ends.joined(separator: ", ") + "] " + (language == "ko" ? "(값 \(l.count)개)" : "(\(l.count) values)")
         }
     }
 }
