@@ -332,26 +332,4 @@ extension Dataset {
         }
         return d
     }
-
-    /// Next-symbol prediction on a text (course notes 03's "hello"): windows of `length`
-    /// symbols, each step's target the symbol that follows.
-    static func text(name: String, corpus: String, level: String, length: Int?, stride: Int?) -> Dataset? {
-        let symbols: [String] = level == "word"
-            ? corpus.split(whereSeparator: { $0.isWhitespace }).map(String.init)
-            : corpus.map { String($0) }
-        guard symbols.count >= 2 else { return nil }
-        let vocabulary = Array(Set(symbols)).sorted()
-        let index = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
-        let ids = symbols.compactMap { index[$0] }
-        let L = min(length ?? (ids.count - 1), ids.count - 1)
-        var d = Dataset(name: name, task: "text", loss: .xentAll, inputSize: vocabulary.count, outputSize: vocabulary.count)
-        d.vocabulary = vocabulary
-        var start = 0
-        while start + L < ids.count {
-            d.tokens.append(Array(ids[start..<(start + L)]))
-            d.targets.append(.classes(Array(ids[(start + 1)...(start + L)])))
-            start += max(1, stride ?? L)
-        }
-        return d
-    }
 }

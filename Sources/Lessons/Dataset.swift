@@ -19,6 +19,12 @@ struct Dataset {
     var targets: [Targets] = []
     /// For text: the symbols, index = token id.
     var vocabulary: [String] = []
+    /// For text: `char` or `word`, the ids of `<eos>` and `<unk>` when the lesson asked for
+    /// them, and the part's token counts (Dataset+Text.swift).
+    var textLevel: String?
+    var eosToken: Int?
+    var unkToken: Int?
+    var textStats: TextStats?
     /// The names of the classes when they are not input symbols (`agreement`: was, were;
     /// `name_tagging`: other, name), index = class; empty when classes are symbols (text, copy).
     var classNames: [String] = []
@@ -51,6 +57,13 @@ struct Dataset {
     }
 
     var count: Int { max(tokens.count, vectors.count) }
+
+    /// Whether symbols shown in a row are separated by spaces: words and class names are,
+    /// characters are not.
+    var spacedSymbols: Bool {
+        if let textLevel { return textLevel == "word" }
+        return vocabulary.contains { $0.count > 1 } || !classNames.isEmpty
+    }
 
     /// Length of the first sequence.
     var steps: Int { tokens.first?.count ?? (vectors.first.map { $0.count / max(inputSize, 1) } ?? 0) }

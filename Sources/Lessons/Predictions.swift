@@ -130,7 +130,7 @@ extension Shows {
             state.values.set(model.name + ".predictions.accuracy", Double(hits) / Double(rows.count))
         }
         if !predicted.isEmpty {
-            state.values.set(model.name + ".predictions.text", .text(predicted.joined(separator: data.vocabulary.contains { $0.count > 1 } || !data.classNames.isEmpty ? " " : "")))
+            state.values.set(model.name + ".predictions.text", .text(predicted.joined(separator: data.spacedSymbols ? " " : "")))
         }
         let numericColumns: Set<Int> = loss == .xentAll || loss == .xentLast ? [0] : [0, 1, 2, 3]
         return [.table(Table(caption: caption, headers: headers, rows: rows, numeric: numericColumns))]

@@ -15,7 +15,7 @@ import Yams
 /// | temporal_order | count, length, test |
 /// | agreement | count, distance, test |
 /// | name_tagging | count, test |
-/// | text | corpus or file, level, length, stride |
+/// | text | corpus or file, level, eos, unk or vocab, length, stride |
 /// | inline | loss, sequences or file |
 /// | series | file and column, or values; window, horizon, stride, normalize |
 extension Actions {
@@ -27,7 +27,7 @@ extension Actions {
         ("temporal_order", ["count", "length", "test"]),
         ("agreement", ["count", "distance", "test"]),
         ("name_tagging", ["count", "test"]),
-        ("text", ["corpus", "file", "level", "length", "stride"]),
+        ("text", ["corpus", "file", "level", "eos", "unk", "vocab", "length", "stride"]),
         ("inline", ["loss", "sequences", "file"]),
         ("series", ["file", "column", "values", "window", "horizon", "stride", "normalize"]),
     ]
@@ -66,11 +66,11 @@ extension Actions {
             d = Dataset.generated(name: name, task: generated, count: count, seed: seed, test: test, split: split)
         } else {
             switch task {
-            case "text": d = try textData(name: name, o, lessonDirectory: lessonDirectory, allowed: state.allowRead)
+            case "text": d = try textData(name: name, o, split: split, lessonDirectory: lessonDirectory, allowed: state.allowRead)
             case "series": d = try seriesData(name: name, o, split: split, lessonDirectory: lessonDirectory, allowed: state.allowRead)
             default: d = try inlineData(name: name, o, lessonDirectory: lessonDirectory, allowed: state.allowRead)
             }
-            if let split, let f = o["split"], task != "series" {  // series splits before it normalizes
+            if let split, let f = o["split"], task != "series" && task != "text" {  // these split as they read
                 try checkSplit(total: d.count, fraction: split, at: f)
                 d = d.holdingOut(last: Dataset.splitCounts(total: d.count, fraction: split).test)
             }
@@ -186,28 +186,60 @@ extension Actions {
 
     // MARK: - Text
 
-    static func textData(name: String, _ o: Options, lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> Dataset {
+    static func textData(name: String, _ o: Options, split: Double?, lessonDirectory: URL, allowed: [String] = []) throws(LessonError) -> Dataset {
         var corpus: String
+        let source: Field
         if let f = o["file"] {
             if let c = o["corpus"] { throw c.error("give corpus or file, not both") }
             corpus = try f.lessonFileText(in: lessonDirectory, allowed: allowed).text
+            source = f
         } else {
-            corpus = try o.required("corpus").string()
+            source = try o.required("corpus")
+            corpus = try source.string()
         }
         corpus = corpus.precomposedStringWithCanonicalMapping  // Korean: one syllable, one symbol
         let level = try o["level"]?.choice(["char", "word"]) ?? "char"
+        let eos = try o["eos"]?.bool() ?? false
+        let rule = try vocabularyRule(o, level: level)
         let length = try o["length"]?.int(min: 1, max: 100_000), stride = try o["stride"]?.int(min: 1, max: 100_000)
-        let symbols = level == "word" ? corpus.split(whereSeparator: { $0.isWhitespace }).count : corpus.count
-        guard symbols >= 2 else { throw o.error("the text needs at least two symbols") }
-        // One-hot windows: windows × length × vocabulary numbers, counted before they exist.
-        let L = min(length ?? (symbols - 1), symbols - 1), windows = (symbols - 1 - L) / (stride ?? L) + 1
-        let vocabulary = level == "word" ? Set(corpus.split(whereSeparator: { $0.isWhitespace })).count : Set(corpus).count
-        try checkSize(["windows": windows, "length": L, "vocabulary": vocabulary], at: o["stride"] ?? o["length"] ?? o.field,
-                      fix: "use a larger stride or a shorter text")
-        guard let d = Dataset.text(name: name, corpus: corpus, level: level, length: length, stride: stride) else {
-            throw o.error("the text needs at least two symbols")
+        let symbols = TextTokens.symbols(corpus, word: level == "word", eos: eos)
+        guard symbols.count >= 2 else { throw o.error("the text needs at least two symbols") }
+        if level == "word" {  // the text's own words may not pass for the tokens rnnlab adds
+            let words = Set(corpus.split(whereSeparator: { $0.isWhitespace }))
+            if eos && words.contains(Substring(TextTokens.eos)) {
+                throw source.error("has the word \(TextTokens.eos), which here stands for the end of a sentence (eos: true); write it otherwise")
+            }
+            if rule != .everyToken && words.contains(Substring(TextTokens.unk)) {
+                throw source.error("has the word \(TextTokens.unk), which here stands for words outside the vocabulary; write it otherwise")
+            }
         }
-        return d
+        // One-hot windows: windows × length × vocabulary numbers, counted before they exist.
+        let L = min(length ?? (symbols.count - 1), symbols.count - 1), windows = (symbols.count - 1 - L) / (stride ?? L) + 1
+        try checkSize(["windows": windows, "length": L, "vocabulary": Set(symbols).count], at: o["stride"] ?? o["length"] ?? o.field,
+                      fix: "use a larger stride or a shorter text")
+        if let split, let f = o["split"] { try checkSplit(total: windows, fraction: split, at: f) }
+        do throws(TextTokens.Problem) {
+            return try Dataset.text(name: name, symbols: symbols, word: level == "word", eos: eos, rule: rule,
+                                    length: length, stride: stride, split: split)
+        } catch {
+            throw (o["unk"] ?? o["vocab"] ?? o.field).error(error.message)
+        }
+    }
+
+    /// `unk: N` or `vocab: K` (word level only; course notes 04: a character model needs no UNK).
+    static func vocabularyRule(_ o: Options, level: String) throws(LessonError) -> TextTokens.Rule {
+        if let u = o["unk"], let v = o["vocab"] { throw (u.line > v.line ? u : v).error("give unk or vocab, not both") }
+        guard let (key, f) = o["unk"].map({ ("unk", $0) }) ?? o["vocab"].map({ ("vocab", $0) }) else { return .everyToken }
+        guard level == "word" else {
+            throw f.error("is for level: word; at character level every character of the text is in the vocabulary, so no token is unknown (course notes 04)")
+        }
+        let n = try f.int(min: 0, max: 1_000_000_000)
+        guard n > 0 else {
+            throw f.error(key == "unk"
+                ? "must be at least 1 (unk: 1 keeps every training word and makes only the words the training part never has <unk>; with 0 a held-out word outside the vocabulary would have no token)"
+                : "must be at least 1: the number of most frequent training words the vocabulary keeps (such as vocab: 50)")
+        }
+        return key == "unk" ? .minimumCount(n) : .mostFrequent(n)
     }
 
     // MARK: - Series
@@ -393,7 +425,14 @@ extension Actions {
                 : "; held out for testing: \(NumberFormat.grouped(t.count)) \(t.count == 1 ? "sequence" : "sequences")" + (other.map { " of \($0) steps" } ?? "")
         }
         if !d.vocabulary.isEmpty && d.vocabulary.count <= 40 {
-            note += (ko ? "; 어휘: " : "; vocabulary: ") + d.vocabulary.map { Escape.markdown($0 == " " ? "␣" : $0) }.joined(separator: " ")
+            note += (ko ? "; 어휘: " : "; vocabulary: ") + d.vocabulary.map { Escape.markdown($0 == " " ? "␣" : $0.allSatisfy(\.isNewline) ? "↵" : $0) }.joined(separator: " ")
+        }
+        if d.unkToken != nil, let t = d.textStats {
+            let test = d.test?.textStats
+            let rate = { (s: Dataset.TextStats) in percent(Double(s.unknown) / Double(max(s.tokens, 1))) }
+            note += ko
+                ? "; 어휘 \(d.vocabulary.count)개, `<unk>`: 학습 토큰의 \(rate(t))" + (test.map { ", 테스트 토큰의 \(rate($0))" } ?? "")
+                : "; \(d.vocabulary.count) tokens in the vocabulary, `<unk>`: \(rate(t)) of the training tokens" + (test.map { ", \(rate($0)) of the held-out ones" } ?? "")
         }
         return note
     }
@@ -406,12 +445,21 @@ extension Actions {
 
     /// `D.count`, `D.steps` (the length of the first sequence; `D.lengths` lists them when they
     /// vary), `D.input_size`, `D.output_size` and, with a held-out part, `D.test.count` and
-    /// `D.test.steps`.
+    /// `D.test.steps`. Text adds `D.vocabulary_size`, `D.tokens`, `D.unk_rate`, `D.sentences`
+    /// (with `eos: true`) and for the held-out part `D.test.tokens`, `D.test.unk_rate`,
+    /// `D.test.unseen_rate`, `D.test.sentences`.
     static func recordData(_ d: Dataset, in values: ValueStore, prefix: String? = nil) {
         let p = prefix ?? d.name
         values.set(p + ".count", d.count)
         values.set(p + ".steps", d.steps)
         if d.lengths.count > 1 { values.set(p + ".lengths", .list(d.lengths.map(Double.init))) }
+        if let t = d.textStats {  // course notes 04: the vocabulary, and how much of the text it cannot name
+            if prefix == nil { values.set(p + ".vocabulary_size", d.vocabulary.count) }
+            values.set(p + ".tokens", t.tokens)
+            values.set(p + ".unk_rate", Double(t.unknown) / Double(max(t.tokens, 1)))
+            if prefix != nil { values.set(p + ".unseen_rate", Double(t.unseen) / Double(max(t.tokens, 1))) }
+            if d.eosToken != nil { values.set(p + ".sentences", t.sentences) }
+        }
         if prefix == nil {
             values.set(p + ".input_size", d.inputSize)
             values.set(p + ".output_size", d.outputSize)
