@@ -21,13 +21,13 @@ DOCS = ROOT / "docs"
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         out = pathlib.Path(tmp)
-        subprocess.run([str(RNNLAB), "run", str(ROOT / "lessons" / "03-lstm-gates.md"), "-o", str(out), "-q", "--handout"], check=True)
+        subprocess.run([str(RNNLAB), "run", str(ROOT / "lessons" / "13-lstm-gates.md"), "-o", str(out), "-q", "--handout"], check=True)
         options = webdriver.ChromeOptions()
         for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,1600"):
             options.add_argument(arg)
         driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
         try:
-            driver.get((out / "03-lstm-gates" / "index.html").as_uri())
+            driver.get((out / "13-lstm-gates" / "index.html").as_uri())
             root = driver.find_element(By.CSS_SELECTOR, ".stepthrough")
             driver.execute_script("arguments[0].scrollIntoView(); arguments[0].focus();", root)
             root.send_keys(Keys.HOME, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
@@ -36,7 +36,7 @@ def main():
             root.screenshot(str(DOCS / "step-through-backward.png"))
         finally:
             driver.quit()
-        subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(out / "03-lstm-gates" / "handout.pdf"),
+        subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(out / "13-lstm-gates" / "handout.pdf"),
                         str(DOCS / "handout-page")], check=True)
         (DOCS / "handout-page-1.png").rename(DOCS / "handout-page.png")
 

@@ -125,7 +125,7 @@ show: shapes
 
 
 def test_projector_mode_is_one_switch_and_remembered(driver, lessons_out):
-    page = (lessons_out / "02-vanilla-rnn" / "index.html").resolve().as_uri()
+    page = (lessons_out / "03-vanilla-rnn" / "index.html").resolve().as_uri()
     driver.get(page)
     driver.execute_script("localStorage.clear()")
     driver.refresh()
