@@ -121,9 +121,11 @@ def temporaries(top):
     return found
 
 
-# How rnnlab's own inline scripts begin (the step-through player, the projector toggle).
+# How rnnlab's own inline scripts begin (the step-through player, the projector toggle, the
+# timings, the index's language switch).
 OWN_SCRIPTS = ('(function () {\n  "use strict";', '(function () {\n  var b = document.querySelector(".projector-toggle")',
-               '(function () {\n  var t = window.rnnlabTimings || {};')
+               '(function () {\n  var t = window.rnnlabTimings || {};',
+               '(function () {\n  var buttons = document.querySelectorAll(".lang-switch button");')
 
 
 class PageCheck(html.parser.HTMLParser):
