@@ -20,7 +20,7 @@ enum Curriculum {
         let url = URL(fileURLWithPath: file)
         let entries = siblings(in: url.deletingLastPathComponent())
         let me = ReportFiles.folderName(forLesson: file)
-        let base = baseName(me)
+        let base = ReportFiles.baseName(ofFolder: me)
         func link(_ e: Entry) -> Report.Navigation.Link { .init(folder: e.folder, title: e.title, language: e.language) }
         let same = entries.filter { $0.language == language }
         var navigation = Report.Navigation()
@@ -32,10 +32,6 @@ enum Curriculum {
             navigation.otherLanguage = link(other)
         }
         return navigation
-    }
-
-    static func baseName(_ folder: String) -> String {
-        folder.hasSuffix(".ko") ? String(folder.dropLast(3)) : folder
     }
 
     /// Every lesson of `directory` whose front matter reads, in file-name order.
@@ -54,16 +50,14 @@ enum Curriculum {
                   let front = frontMatter(text),
                   let lesson = try? Lesson.parse(front, file: name) else { return nil }
             let folder = ReportFiles.folderName(forLesson: name)
-            return Entry(file: name, folder: folder, base: baseName(folder), title: lesson.title, language: lesson.language)
+            return Entry(file: name, folder: folder, base: ReportFiles.baseName(ofFolder: folder), title: lesson.title, language: lesson.language)
         }
     }
 
     /// The front matter block (with its `---` lines) of a lesson's text, or nil without one.
     static func frontMatter(_ text: String) -> String? {
-        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---",
-              let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else { return nil }
-        lines = Array(lines[...end])
-        return lines.joined(separator: "\n") + "\n"
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        guard let end = Lesson.frontMatterEnd(lines) else { return nil }
+        return lines[...end].joined(separator: "\n") + "\n"
     }
 }

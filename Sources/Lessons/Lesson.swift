@@ -46,6 +46,13 @@ public struct Lesson: Sendable {
 
     static let frontMatterKeys = ["title", "language", "seed", "summary", "show_code", "author", "tags", "topic"]
 
+    /// The index of the line that closes the front matter (`---` … `---` at the top), or nil
+    /// when the text has none or it never closes.
+    static func frontMatterEnd(_ lines: [String]) -> Int? {
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
+        return lines.dropFirst().firstIndex { $0.trimmingCharacters(in: .whitespaces) == "---" }
+    }
+
     /// Parses a lesson; `file` is how errors name it.
     public static func parse(_ text: String, file: String) throws(LessonError) -> Lesson {
         // CRLF (Windows) and lone CR (old Mac editors) end lines too, as in CommonMark.
@@ -56,7 +63,7 @@ public struct Lesson: Sendable {
         var title: String?, language = "en", seed: UInt64 = 0, summary = "", showCode = true, topic = ""
         // Front matter.
         if lines.first?.trimmingCharacters(in: .whitespaces) == "---" {
-            guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            guard let end = frontMatterEnd(lines) else {
                 throw LessonError(file: file, line: 1, message: "front matter starts with --- but never ends (add a line with ---)")
             }
             let yaml = lines[1..<end].joined(separator: "\n")

@@ -91,21 +91,10 @@ public enum MarkdownWriter {
         let n = report.navigation, lang = report.language
         var links: [String] = []
         func target(_ l: Report.Navigation.Link) -> String { "../\(l.folder)/report.md" }
-        if let p = n.previous { links.append("← \(Labels.previous(lang)): [\(escapeLinkText(p.title))](\(target(p)))") }
-        if let x = n.next { links.append("\(Labels.next(lang)): [\(escapeLinkText(x.title))](\(target(x))) →") }
+        if let p = n.previous { links.append("← \(Labels.previous(lang)): [\(Escape.markdown(p.title))](\(target(p)))") }
+        if let x = n.next { links.append("\(Labels.next(lang)): [\(Escape.markdown(x.title))](\(target(x))) →") }
         if let o = n.otherLanguage { links.append("[\(Labels.otherLanguage(o.language))](\(target(o)))") }
         return links.isEmpty ? "" : "---\n\n" + links.joined(separator: " · ") + "\n"
-    }
-
-    /// Text inside a Markdown link's brackets: brackets, backslashes and markup characters
-    /// escaped, so a title reads as written.
-    static func escapeLinkText(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            if "\\[]*_`<>&!".contains(c) { out.append("\\") }
-            out.append(c)
-        }
-        return out
     }
 
     /// A table as GitHub-flavoured Markdown (also for widgets' Markdown fallbacks).

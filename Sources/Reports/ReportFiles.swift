@@ -15,6 +15,12 @@ public struct ReportFiles: Sendable {
         safeName(forLesson: path) ?? "lesson"
     }
 
+    /// A report folder's lesson without its language: `09-bptt` for `09-bptt` and `09-bptt.ko`
+    /// (a lesson's two versions are `NAME.md` and `NAME.ko.md`).
+    public static func baseName(ofFolder folder: String) -> String {
+        folder.hasSuffix(".ko") ? String(folder.dropLast(3)) : folder
+    }
+
     /// The folder name, or nil when the file name leaves none (`.md`, `..md`) or a reserved one.
     static func safeName(forLesson path: String) -> String? {
         var name = URL(fileURLWithPath: path).lastPathComponent
@@ -198,7 +204,7 @@ public enum IndexPage {
     static func rows(_ entries: [Entry]) -> [Row] {
         var rows: [Row] = []
         for entry in entries.sorted(by: { $0.folder < $1.folder }) {
-            let base = entry.folder.hasSuffix(".ko") ? String(entry.folder.dropLast(3)) : entry.folder
+            let base = ReportFiles.baseName(ofFolder: entry.folder)
             if let k = rows.firstIndex(where: { $0.base == base }), rows[k].versions[entry.language] == nil {
                 rows[k].versions[entry.language] = entry
             } else {
