@@ -68,26 +68,14 @@ struct EncoderStepThroughTests {
     func termsAddUpToTheRecordTheLastStepIncluded(_ k: Int) throws {
         let (name, e, _) = Self.cases[k]
         let trace = try Self.trace(k).encoderTrace
-        let r = trace.record.layers[0][0], H = r.hiddenSize, S = r.steps, G = r.gateWidth
+        let r = trace.record.layers[0][0], H = r.hiddenSize, S = r.steps
         let eq = StepEquations(trace: trace, units: Array(0..<H))
         func term(_ key: String, _ t: Int, _ n: Int) -> Double { eq.term(key, t: t, unit: n) ?? 0 }
         func constant(_ key: String, _ n: Int) -> Double { eq.constants.first { $0.name == key }?.values[n] ?? 0 }
-        let after = e.cell == .gru && e.gruVariant == .resetAfter
         // No readout: the output term exists only for a stacked encoder (the layer above).
         #expect((eq.terms.contains { $0.name == "e" }) == (e.layers > 1))
+        StepEquationTests.expectForwardTermsAddUp(eq, r, name: name)
         for n in 0..<H {
-            for t in 1...S {
-                for (gi, key) in eq.gateKeys.enumerated() {
-                    let recorded = r.preActivations[(t - 1) * G + gi * H + n]
-                    var sum = term("x.\(key)", t, n) + term("h.\(key)", t, n) + constant("b.\(key)", n) + term("p.\(key)", t, n)
-                    if after {
-                        sum = key == "h"
-                            ? term("x.h", t, n) + constant("b.h", n) + r.gates[(t - 1) * G + H + n] * (term("h.h", t, n) + constant("bh.h", n))
-                            : sum + constant("bh.\(key)", n)
-                    }
-                    #expect(Self.close(sum, recorded), "\(name) a.\(key) t=\(t) unit \(n)")
-                }
-            }
             for t in 0...S {
                 let dh = term("e", t, n) + term("dir", t, n) + term("rho", t, n) + term("hand", t, n)
                 #expect(Self.close(dh, r.dh[t * H + n]), "\(name) dh t=\(t) unit \(n): \(dh) vs \(r.dh[t * H + n])")

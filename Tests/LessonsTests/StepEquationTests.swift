@@ -52,31 +52,41 @@ struct StepEquationTests {
         abs(a - b) <= tolerance * max(1, abs(a), abs(b))
     }
 
+    /// Forward: each gate's pre-activation is the sum of its terms (the reset_after GRU's
+    /// candidate reads r_t times its recurrent part), and the recorded a.g terms are the record's.
+    static func expectForwardTermsAddUp(_ eq: StepEquations, _ r: CellRecord, name: String) {
+        let H = r.hiddenSize, G = r.gateWidth, spec = r.spec
+        func term(_ key: String, _ t: Int, _ n: Int) -> Double { eq.term(key, t: t, unit: n) ?? 0 }
+        func constant(_ key: String, _ n: Int) -> Double { eq.constants.first { $0.name == key }?.values[n] ?? 0 }
+        let after = spec.kind == .gru && spec.gruVariant == .resetAfter
+        for (n, _) in eq.units.enumerated() {
+            for t in 1...r.steps {
+                for (gi, key) in eq.gateKeys.enumerated() {
+                    let recorded = r.preActivations[(t - 1) * G + gi * H + eq.units[n]]
+                    var sum = term("x.\(key)", t, n) + term("h.\(key)", t, n) + constant("b.\(key)", n) + term("p.\(key)", t, n)
+                    if after {
+                        sum = key == "h"
+                            ? term("x.h", t, n) + constant("b.h", n) + r.gates[(t - 1) * G + H + eq.units[n]] * (term("h.h", t, n) + constant("bh.h", n))
+                            : sum + constant("bh.\(key)", n)
+                    }
+                    #expect(close(sum, recorded), "\(name) a.\(key) t=\(t) unit \(n): \(sum) vs \(recorded)")
+                    if spec.kind != .rnn { #expect(term("a.\(key)", t, n) == recorded) }
+                }
+            }
+        }
+    }
+
     @Test(arguments: 0..<cases.count)
     func termsAddUpToTheRecord(_ k: Int) {
         let (name, spec, truncation) = Self.cases[k]
         let trace = Self.trace(spec, truncation: truncation)
-        let r = trace.record.layers[0][0], H = r.hiddenSize, T = r.steps, G = r.gateWidth
+        let r = trace.record.layers[0][0], H = r.hiddenSize, T = r.steps
         let units = Array(0..<H)
         let eq = StepEquations(trace: trace, units: units)
         func term(_ key: String, _ t: Int, _ n: Int) -> Double { eq.term(key, t: t, unit: n) ?? 0 }
         func constant(_ key: String, _ n: Int) -> Double { eq.constants.first { $0.name == key }?.values[n] ?? 0 }
-        let after = spec.cell == .gru && spec.gruVariant == .resetAfter
+        Self.expectForwardTermsAddUp(eq, r, name: name)
         for n in units {
-            for t in 1...T {
-                // forward: each gate's pre-activation is the sum of its terms
-                for (gi, key) in eq.gateKeys.enumerated() {
-                    let recorded = r.preActivations[(t - 1) * G + gi * H + n]
-                    var sum = term("x.\(key)", t, n) + term("h.\(key)", t, n) + constant("b.\(key)", n) + term("p.\(key)", t, n)
-                    if after {
-                        sum = key == "h"
-                            ? term("x.h", t, n) + constant("b.h", n) + r.gates[(t - 1) * G + H + n] * (term("h.h", t, n) + constant("bh.h", n))
-                            : sum + constant("bh.\(key)", n)
-                    }
-                    #expect(Self.close(sum, recorded), "\(name) a.\(key) t=\(t) unit \(n): \(sum) vs \(recorded)")
-                    if spec.cell != .rnn { #expect(term("a.\(key)", t, n) == recorded) }
-                }
-            }
             for t in 0...T {
                 // backward: dL/dh_t from the output, the direct path and the recurrence
                 let dh = term("e", t, n) + term("dir", t, n) + term("rho", t, n)
