@@ -7,7 +7,7 @@ import Reports
 /// (a loss curve before training, gates before a step) is an error at the cell's line.
 enum Shows {
     static let kinds = ["summary", "parameters", "gates", "heatmap", "gradient_norms", "jacobian_norms", "loss_curve",
-                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check", "predictions", "neighbours"]
+                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check", "predictions", "neighbours", "connectivity"]
 
     static func show(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         var outputs: [Output] = []
@@ -205,6 +205,8 @@ enum Shows {
             return try predictions(o, state: state)
         case "neighbours":
             return try neighbours(try state.model(o["model"], options: o), o, state: state)
+        case "connectivity":
+            return try connectivity(o, state: state)
         case "step_through":
             let trace = try trace(o, state, kind)
             // The symbols of the data the model was stepped on, for token models.

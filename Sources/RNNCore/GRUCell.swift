@@ -272,3 +272,48 @@ struct GRUCell: RecurrentCell {
         }
     }
 }
+
+extension GRUCell {
+    func inputJacobian(
+        weights: UnsafePointer<Double>, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>
+    ) {
+        let H = spec.hiddenSize, X = spec.inputSize, G = 3 * H
+        let wxz = weights + wx, wxr = wxz + H * X, wxh = wxr + H * X
+        let row0 = (t - 1) * G
+        if resetAfter {
+            // ∂h_t/∂x_t = diag((h_{t-1} − h̃) σ′_z) W_xz + diag((1 − z) tanh′(h̃)) [W_xh + diag(n σ′_r) W_xr]
+            for j in 0..<H {
+                let z = record.gates[row0 + j], r = record.gates[row0 + H + j]
+                let hTilde = record.gates[row0 + 2 * H + j], hPrev = record.h[(t - 1) * H + j]
+                let n = record.aux[(t - 1) * H + j]
+                let kz = (hPrev - hTilde) * sigmoidDerivative(output: z)
+                let kh = (1 - z) * tanhDerivative(output: hTilde)
+                let khr = kh * n * sigmoidDerivative(output: r)
+                let out = dense + j * X
+                for k in 0..<X { out[k] = kz * wxz[j * X + k] + kh * wxh[j * X + k] + khr * wxr[j * X + k] }
+            }
+        } else {
+            // ∂h_t/∂x_t = diag((h̃ − h_{t-1}) σ′_z) W_xz + diag(z tanh′(h̃)) [W_xh + W_hh diag(h_{t-1} σ′_r) W_xr]
+            let whh = weights + wh + 2 * H * H
+            var m = [Double](repeating: 0, count: H * X)
+            for l in 0..<H {
+                let r = record.gates[row0 + H + l], hPrev = record.h[(t - 1) * H + l]
+                let kr = hPrev * sigmoidDerivative(output: r)
+                for k in 0..<X { m[l * X + k] = kr * wxr[l * X + k] }
+            }
+            m.withUnsafeBufferPointer { mBuf in
+                BLAS.gemm(
+                    transposeA: false, transposeB: false, m: H, n: X, k: H,
+                    a: whh, lda: H, b: mBuf.baseAddress!, ldb: X, beta: 0, c: dense, ldc: X)
+            }
+            for j in 0..<H {
+                let z = record.gates[row0 + j], hTilde = record.gates[row0 + 2 * H + j]
+                let hPrev = record.h[(t - 1) * H + j]
+                let kz = (hTilde - hPrev) * sigmoidDerivative(output: z)
+                let kh = z * tanhDerivative(output: hTilde)
+                let out = dense + j * X
+                for k in 0..<X { out[k] = kh * (out[k] + wxh[j * X + k]) + kz * wxz[j * X + k] }
+            }
+        }
+    }
+}

@@ -206,3 +206,33 @@ struct LSTMCell: RecurrentCell {
         }}}
     }
 }
+
+extension LSTMCell {
+    func inputJacobian(
+        weights: UnsafePointer<Double>, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>
+    ) {
+        // As `stateJacobian`'s h_{t−1} columns with W_x for W_h: x_t reaches c_t and h_t only
+        // through the four gates' pre-activations (the peepholes read c_{t−1}, not x_t).
+        let H = spec.hiddenSize, X = spec.inputSize, G = 4 * H
+        let wxf = weights + wx, wxi = wxf + H * X, wxc = wxi + H * X, wxo = wxc + H * X
+        record.gates.withUnsafeBufferPointer { gBuf in
+        record.c.withUnsafeBufferPointer { cBuf in
+        record.aux.withUnsafeBufferPointer { tcBuf in
+            let gt = gBuf.baseAddress! + (t - 1) * G
+            let cPrevs = cBuf.baseAddress! + (t - 1) * H, tcs = tcBuf.baseAddress! + (t - 1) * H
+            for j in 0..<H {
+                let f = gt[j], i = gt[H + j], cTilde = gt[2 * H + j], o = gt[3 * H + j]
+                let kf = cPrevs[j] * sigmoidDerivative(output: f), ki = cTilde * sigmoidDerivative(output: i)
+                let kc = i * tanhDerivative(output: cTilde), ko = tcs[j] * sigmoidDerivative(output: o)
+                let throughC = o * tanhDerivative(output: tcs[j])
+                let hRow = dense + j * X, cRow = dense + (H + j) * X
+                let rf = wxf + j * X, ri = wxi + j * X, rc = wxc + j * X, ro = wxo + j * X
+                for k in 0..<X {
+                    let dcdx = kf * rf[k] + ki * ri[k] + kc * rc[k]
+                    cRow[k] = dcdx
+                    hRow[k] = ko * ro[k] + throughC * dcdx
+                }
+            }
+        }}}
+    }
+}

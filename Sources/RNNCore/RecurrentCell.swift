@@ -39,6 +39,11 @@ protocol RecurrentCell: Sendable {
     func stateJacobian(
         weights: UnsafePointer<Double>, record: CellRecord, t: Int,
         dense: UnsafeMutablePointer<Double>, cDiagonals: UnsafeMutablePointer<Double>)
+
+    /// The Jacobian of s_t with respect to the step's input x_t, ∂s_t/∂x_t (S × X row-major),
+    /// holding s_{t−1} fixed: the first factor of the connectivity ∂s_t/∂x_s (`Connectivity`).
+    func inputJacobian(
+        weights: UnsafePointer<Double>, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>)
 }
 
 extension RecurrentCell {

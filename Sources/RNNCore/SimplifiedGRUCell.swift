@@ -128,3 +128,22 @@ struct SimplifiedGRUCell: RecurrentCell {
         }
     }
 }
+
+extension SimplifiedGRUCell {
+    func inputJacobian(
+        weights: UnsafePointer<Double>, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>
+    ) {
+        // ∂h_t/∂x_t = diag((h̃ − h_{t-1}) σ′_z) W_xz + diag(z tanh′(h̃)) W_xh
+        let H = spec.hiddenSize, X = spec.inputSize, G = 2 * H
+        let wxz = weights + wx, wxh = wxz + H * X
+        let row0 = (t - 1) * G
+        for j in 0..<H {
+            let z = record.gates[row0 + j], hTilde = record.gates[row0 + H + j]
+            let hPrev = record.h[(t - 1) * H + j]
+            let kz = (hTilde - hPrev) * sigmoidDerivative(output: z)
+            let kh = z * tanhDerivative(output: hTilde)
+            let out = dense + j * X
+            for k in 0..<X { out[k] = kz * wxz[j * X + k] + kh * wxh[j * X + k] }
+        }
+    }
+}

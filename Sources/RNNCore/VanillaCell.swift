@@ -118,3 +118,18 @@ struct VanillaCell: RecurrentCell {
         }
     }
 }
+
+extension VanillaCell {
+    func inputJacobian(
+        weights: UnsafePointer<Double>, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>
+    ) {
+        // ∂h_t/∂x_t = diag(φ′(a_t)) W_xh
+        let H = spec.hiddenSize, X = spec.inputSize, phi = spec.activation
+        for j in 0..<H {
+            let d = phi.derivative(
+                preActivation: record.preActivations[(t - 1) * H + j], output: record.h[t * H + j])
+            let row = weights + wx + j * X
+            for k in 0..<X { dense[j * X + k] = d * row[k] }
+        }
+    }
+}

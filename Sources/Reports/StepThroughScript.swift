@@ -322,8 +322,32 @@ enum StepThroughScript {
     if (!fromHash(true)) this.show(1, "f", true);
   }
 
+  // Connectivity strips: pointing at an output colours the inputs by ‖∂y_t/∂x_s‖ (levels 0–8).
+  function Connectivity(box) {
+    var levels = JSON.parse(box.getAttribute("data-levels")), strongest = JSON.parse(box.getAttribute("data-strongest"));
+    var ins = box.querySelectorAll(".cx-in"), outs = box.querySelectorAll(".cx-out");
+    var status = box.querySelector(".cx-status");
+    var ko = (document.documentElement.lang || "en").slice(0, 2) === "ko";
+    function show(t) {
+      var row = levels[t - 1] || [], best = strongest[t - 1] - 1;
+      ins.forEach(function (el, k) {
+        el.className = "cx-in " + (k < row.length ? "cx-l" + row[k] : "cx-after");
+      });
+      outs.forEach(function (el, k) { el.classList.toggle("sel", k === t - 1); });
+      status.textContent = ko
+        ? "t = " + t + "의 출력 " + JSON.stringify(outs[t - 1].textContent) + ": 가장 크게 의존하는 입력은 s = " + (best + 1) + " " + JSON.stringify(ins[best].textContent) + "입니다. s > t인 입력(회색)은 이 출력에 영향을 줄 수 없습니다."
+        : "Output at t = " + t + " " + JSON.stringify(outs[t - 1].textContent) + ": it depends most on the input at s = " + (best + 1) + " " + JSON.stringify(ins[best].textContent) + ". Inputs after t (grey) cannot affect it.";
+    }
+    outs.forEach(function (el) {
+      var t = +el.getAttribute("data-t");
+      ["mouseenter", "focus", "click"].forEach(function (kind) { el.addEventListener(kind, function () { show(t); }); });
+    });
+    if (outs.length) show(outs.length);
+  }
+
   function start() {
     document.querySelectorAll(".stepthrough").forEach(function (root) { root.stepThrough = new Widget(root); });
+    document.querySelectorAll(".connectivity").forEach(function (box) { box.connectivity = new Connectivity(box); });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
@@ -365,6 +389,18 @@ enum StepThroughScript {
         .st-equation math { display: inline math; font-size: 1.05em; } .st-eq-label { font-size: .85rem; color: var(--muted); margin-bottom: .2rem; }
         .stepthrough.backward .st-status { color: #9a3d00; }
         .stepthrough-print { display: none; }
+        .connectivity { margin: .6rem 0 1rem; } .cx-hint, .cx-status { font-size: .85rem; color: var(--muted); margin: .3rem 0; }
+        .cx-scroll { overflow-x: auto; max-width: 100%; }
+        .cx-grid { display: grid; gap: 2px; align-items: stretch; font-family: ui-monospace, monospace; font-size: 1rem; }
+        .cx-label { font-family: inherit; font-size: .75rem; color: var(--muted); padding-right: .4rem; white-space: nowrap; align-self: center; }
+        .cx-in, .cx-out { text-align: center; padding: .15rem 0; border-radius: 3px; min-width: 1.3em; }
+        .cx-out { font: inherit; border: 1px solid var(--rule); background: #fff; cursor: pointer; }
+        .cx-out.sel { outline: 2px solid #333; }
+        .cx-after { background: #eeeeee; color: #999999; }
+        .cx-l0 { background: #440154; color: #fff; } .cx-l1 { background: #46327e; color: #fff; } .cx-l2 { background: #365c8d; color: #fff; }
+        .cx-l3 { background: #277f8e; color: #fff; } .cx-l4 { background: #1fa187; color: #fff; } .cx-l5 { background: #4ac16d; color: #000; }
+        .cx-l6 { background: #a0da39; color: #000; } .cx-l7 { background: #d4e22c; color: #000; } .cx-l8 { background: #fde725; color: #000; }
+        @media print { .cx-hint { display: none; } }
         .multiples { display: flex; flex-wrap: wrap; gap: 6px; }
         .multiple { border: 1px solid var(--rule); padding: 3px; width: 15.5%; min-width: 90px; }
         .multiple svg { width: 100%; height: auto; } .m-title { font-weight: bold; font-size: 8pt; } .m-norm { font-size: 7pt; color: var(--muted); }

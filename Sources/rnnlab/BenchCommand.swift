@@ -44,6 +44,9 @@ extension RNNLab {
         @Flag(help: "Time the initial parameters (Network.initialParameters) instead of one forward + backward pass.")
         var initialization = false
 
+        @Flag(help: "Time the connectivity ‖∂y_t/∂x_s‖ and ‖∂h_t/∂x_s‖ of one recorded sequence (Network.connectivity) instead; --vocabulary sets the readout's width (default 1).")
+        var connectivity = false
+
         @Flag(help: "Time training (Network.train) instead of one forward + backward pass.")
         var train = false
         @Option(help: "Training: how many sequences.")
@@ -94,6 +97,7 @@ extension RNNLab {
             if initialization { return runInitialization() }
             if let seq2seq { return try runSeq2Seq(Seq2SeqToyTask(rawValue: seq2seq)!) }
             if train { return runTraining() }
+            if connectivity { return runConnectivity() }
             let spec = NetworkSpec(
                 cell: CellKind(rawValue: cell)!, inputSize: input,
                 hiddenSizes: Array(repeating: hidden, count: layers), outputSize: 1,
@@ -248,4 +252,44 @@ struct Digest {
     }
 
     var hex: String { String(state, radix: 16) }
+}
+
+extension RNNLab.Bench {
+    /// Times `Network.connectivity` on one random sequence of --steps vectors of width --input,
+    /// with a readout of --vocabulary outputs (a character model's shape), beside one forward and
+    /// backward pass of the same sequence as the reference.
+    func runConnectivity() {
+        let spec = NetworkSpec(
+            cell: CellKind(rawValue: cell)!, inputSize: input,
+            hiddenSizes: Array(repeating: hidden, count: layers), outputSize: vocabulary ?? 1,
+            activation: Activation(rawValue: activation)!,
+            gruVariant: GRUVariant(rawValue: gruVariant)!, peephole: peephole)
+        let network = Network(spec)
+        let parameters = network.initialParameters(seed: 1)
+        var rng = SplitMix64(seed: 2)
+        let x = (0..<(steps * input)).map { _ in rng.uniform(-1, 1) }
+        let sample = Sample(input: .vectors(x, steps: steps), loss: .mseAll,
+                            targets: .vectors([Double](repeating: 0, count: steps * spec.outputSize)))
+        var times: [Double] = [], passTimes: [Double] = []
+        var digests: Set<String> = []
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        for k in 0...repeats {
+            let passStart = ContinuousClock.now
+            let (record, _) = network.lossAndGradient(parameters: parameters, sample: sample)
+            let passElapsed = ContinuousClock.now - passStart
+            let start = ContinuousClock.now
+            let c = network.connectivity(parameters: parameters, record: record)
+            let elapsed = ContinuousClock.now - start
+            var d = Digest()
+            d.add(c.hidden.flatMap { $0 } + c.output.flatMap { $0 })
+            digests.insert(d.hex)
+            if k > 0 {
+                times.append(seconds(elapsed))
+                passTimes.append(seconds(passElapsed))
+            }
+        }
+        times.sort()
+        passTimes.sort()
+        print("{\"connectivity_min\":\(times[0]),\"connectivity_median\":\(times[times.count / 2]),\"forward_backward_median\":\(passTimes[passTimes.count / 2]),\"ratio\":\(((times[times.count / 2] / passTimes[passTimes.count / 2]) * 10).rounded() / 10),\"repeatable\":\(digests.count == 1),\"kernels\":\"\(BLAS.instructionSet)\",\"threads\":\(BLAS.threads)}")
+    }
 }
