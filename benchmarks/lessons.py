@@ -3,7 +3,8 @@
 
     swift build -c release && python3 benchmarks/lessons.py [ROUNDS]
 
-Runs the release binary over lessons/ ROUNDS times (default 3) into a temporary folder and
+Runs the release binary over lessons/ ROUNDS times (default 3) into a temporary folder, then once
+with the training cache off (RNNLAB_TRAINING_CACHE=0) as the reference, and
 reports, per round, the whole run's wall time and each lesson's own time and each comparison's
 time as the lessons' timings.json record them (the reports themselves leave times out so that
 their bytes do not change). Targets (issue 9): the long-lag comparison of lesson 04 (3 cell
@@ -46,7 +47,19 @@ def main():
                 for k, v in timings.items():
                     if k != "lesson" and "." not in k:
                         compares.setdefault(f"{lesson}: {k}", []).append(v)
+    # The reference in the same command: one run with the training cache off, where every
+    # Korean lesson trains again what its English lesson trained.
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        done = subprocess.run([RNNLAB, "run", os.path.join(ROOT, "lessons"), "-o", out, "-q"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, RNNLAB_TRAINING_CACHE="0"))
+        uncached = time.perf_counter() - start
+        if done.returncode != 0:
+            raise SystemExit(f"rnnlab run lessons (RNNLAB_TRAINING_CACHE=0) failed:\n{done.stderr[-3000:]}")
     best = sorted(walls)[len(walls) // 2]
+    print(f"reference: the same run with RNNLAB_TRAINING_CACHE=0 (every Korean lesson trains again): "
+          f"{uncached:.2f} s, {uncached / best:.2f} times the cached median")
     print(f"\nwhole `rnnlab run lessons`, median of {rounds}: {best:.2f} s   target < 10 s (issue 14): "
           f"{'met' if best < 10 else 'NOT MET'}")
     for name, ts in sorted(compares.items()):

@@ -105,6 +105,13 @@ extension RNNLab {
             // Lessons run two at a time on two cores (one with RNNLAB_THREADS=1 or one core),
             // each into its own folder: every report is the same bytes whatever the order.
             // Messages from two lessons may interleave; each line names its lesson.
+            // Every other lesson before the Korean versions of lessons in the list: a Korean
+            // lesson trains what its English one trained, and takes those results from the
+            // process's training cache (TrainingCache) instead of training again.
+            let isSibling = { (f: String) -> Bool in
+                f.hasSuffix(".ko.md") && files.contains(String(f.dropLast(".ko.md".count)) + ".md")
+            }
+            let order = files.filter { !isSibling($0) } + files.filter(isSibling)
             let failures = Mutex(0)
             let next = Mutex(0)
             let workers = files.count < 2 || ProcessInfo.processInfo.environment["RNNLAB_THREADS"] == "1"
@@ -114,7 +121,7 @@ extension RNNLab {
                 while true {
                     let k = next.withLock { n -> Int in defer { n += 1 }; return n }
                     guard k < files.count else { return }
-                    let file = files[k]
+                    let file = order[k]
                     let report = runner.run(file: file)
                     do {
                         try files_.write(report)

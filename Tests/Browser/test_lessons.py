@@ -4,6 +4,7 @@ shows its measured time from timings.js when opened from file://."""
 import json
 import pathlib
 import re
+import os
 import subprocess
 import time
 
@@ -63,6 +64,21 @@ def test_reruns_give_the_same_bytes(tmp_path, rnnlab, lessons_out):
             if f.name.startswith("timings."):
                 continue
             assert f.read_bytes() == (lessons_out / lesson.stem / f.name).read_bytes(), f"{lesson.stem}/{f.name}"
+
+
+def test_korean_lessons_that_reuse_the_english_training_are_the_bytes_of_training_again(tmp_path, rnnlab, lessons_out):
+    # In the curriculum run a Korean lesson takes its English sibling's training results from the
+    # process's cache; run alone with the cache off it trains itself, and must write the same bytes.
+    chosen = [ROOT / "lessons" / f for f in ("06-character-language-model.ko.md", "15-gru.ko.md", "19-seq2seq.ko.md")]
+    out = tmp_path / "alone"
+    subprocess.run([rnnlab, "run", *map(str, chosen), "-o", str(out), "-q"], check=True,
+                   env=dict(os.environ, RNNLAB_TRAINING_CACHE="0"))
+    for lesson in chosen:
+        name = lesson.name[:-len(".md")]
+        files = sorted(f.name for f in (out / name).iterdir() if not f.name.startswith("timings."))
+        assert files == sorted(f.name for f in (lessons_out / name).iterdir() if not f.name.startswith("timings."))
+        for f in files:
+            assert (out / name / f).read_bytes() == (lessons_out / name / f).read_bytes(), f"{name}/{f}"
 
 
 def test_comparison_page_shows_its_time_offline(driver, tmp_path, rnnlab):

@@ -111,13 +111,13 @@ extension Actions {
                 let k: Int = next.withLock { i in defer { i += 1 }; return i }
                 guard k < jobs.count else { return }
                 let run = jobs[k]
-                let t0 = clock.now
-                let trained = run.network.train(parameters: run.parameters, samples: trainParts[run.variant], config: run.config,
-                                                  progress: nil)
+                let (trained, trainingSeconds) = run.network.trainCached(
+                    parameters: run.parameters, samples: trainParts[run.variant], config: run.config)
+                let evaluationStart = clock.now
                 let evaluation = Evaluation.measure(run.network, trained.parameters, on: testParts[run.variant], tolerance: tolerance,
                                                     ambiguous: marked)
                 let result = CompareResult(history: trained.history, outcome: trained.outcome, evaluation: evaluation,
-                                           seconds: seconds(clock.now - t0))
+                                           seconds: trainingSeconds + seconds(clock.now - evaluationStart))
                 results.withLock { $0[k] = result }
                 done.withLock { d in
                     d += 1

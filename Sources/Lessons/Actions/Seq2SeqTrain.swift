@@ -53,11 +53,9 @@ extension Actions {
                             "training \(NumberFormat.grouped(model.model.parameterCount)) weights for \(NumberFormat.grouped(config.epochs)) epochs over \(NumberFormat.grouped(data.pairs.count)) pairs", at: o.field)
         try state.checkMemory(seq2seqMemory(model.model, data.pairs), "training \(model.name)", at: o.field)
         progress.begin("train \(model.name)", total: config.epochs)
-        let clock = ContinuousClock(), started = clock.now
-        let result = model.model.train(parameters: model.parameters, pairs: data.pairs, config: config) { summary in
+        let (result, elapsed) = model.model.trainCached(parameters: model.parameters, pairs: data.pairs, config: config) { summary in
             progress.update(summary.epoch, detail: "loss \(NumberFormat.short(summary.loss))")
         }
-        let elapsed = seconds(clock.now - started)
         progress.end()
         model.parameters = result.parameters
         model.history += result.history

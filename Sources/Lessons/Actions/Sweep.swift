@@ -70,7 +70,7 @@ extension Actions {
                 }
             }
             if let config {
-                let trained = model.network.train(parameters: p, samples: samples, config: config)
+                let trained = model.network.trainCached(parameters: p, samples: samples, config: config).result
                 p = trained.parameters
                 result.histories.append(trained.history)
                 result.outcomes.append(trained.outcome)

@@ -60,9 +60,9 @@ extension Actions {
         let epochs = config.epochs
         let samples = data.samples(for: model.network)
         progress.begin("train \(model.name)", total: epochs)
-        let result = model.network.train(parameters: model.parameters, samples: samples, config: config) { summary in
+        let result = model.network.trainCached(parameters: model.parameters, samples: samples, config: config) { summary in
             progress.update(summary.epoch, detail: "loss \(NumberFormat.short(summary.loss))")
-        }
+        }.result
         progress.end()
         model.parameters = result.parameters
         model.history += result.history
