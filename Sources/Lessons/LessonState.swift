@@ -122,6 +122,11 @@ struct SweepResult {
     var outcomes: [TrainingOutcome] = []
     /// The swept model's cell (an LSTM's Jacobian is of (h, c), not of h alone).
     var cell: CellKind?
+    /// Each value's recorded step, for `show: what_if`; kept only for a sweep of at most
+    /// `WhatIf.maximumValues` values and `WhatIf.maximumSteps` recorded steps in all.
+    var traces: [Trace] = []
+    /// The symbols of the swept data (token models), for the step-throughs.
+    var symbols: [String] = []
 }
 
 /// A duration in seconds.

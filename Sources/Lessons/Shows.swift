@@ -7,7 +7,7 @@ import Reports
 /// (a loss curve before training, gates before a step) is an error at the cell's line.
 enum Shows {
     static let kinds = ["summary", "parameters", "gates", "heatmap", "gradient_norms", "jacobian_norms", "loss_curve",
-                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check", "predictions", "neighbours", "connectivity"]
+                        "unrolled", "cell_graph", "gradient_graph", "deep_graph", "shapes", "step_through", "sweep", "gradient_check", "predictions", "neighbours", "connectivity", "what_if"]
 
     static func show(_ field: Field, state: LessonState) throws(LessonError) -> [Output] {
         var outputs: [Output] = []
@@ -98,7 +98,7 @@ enum Shows {
         if seq2seqKinds.contains(kind), namesSeq2Seq(o, state) { return try seq2seq(kind, o, state: state) }
         if let half = o["half"] { throw half.error("half applies to the step_through of an encoder–decoder only") }
         // A feed-forward model takes the shows that read its weights or outputs (FeedForwardShows.swift).
-        if kind != "shapes" && kind != "sweep", let model = try state.feedForward(o["model"]) {
+        if kind != "shapes" && kind != "sweep" && kind != "what_if", let model = try state.feedForward(o["model"]) {
             return try feedForward(kind, model, o, state: state)
         }
         switch kind {
@@ -207,6 +207,8 @@ enum Shows {
             return try neighbours(try state.model(o["model"], options: o), o, state: state)
         case "connectivity":
             return try connectivity(o, state: state)
+        case "what_if":
+            return try WhatIf.output(o, state: state)
         case "step_through":
             let trace = try trace(o, state, kind)
             // The symbols of the data the model was stepped on, for token models.

@@ -26,14 +26,15 @@ enum StepThrough {
     /// `inputLabels`: the tokens x_t stands for (an encoder's source), drawn under x_t.
     /// `symbols`: the class (token) names of a cross-entropy model's outputs, for its top-k
     /// probabilities at each step.
-    static func output(_ trace: Trace, state: LessonState, o: Options, inputLabels: [String]? = nil, symbols: [String] = []) throws(LessonError) -> Output {
+    static func output(_ trace: Trace, state: LessonState, o: Options, inputLabels: [String]? = nil, symbols: [String] = [],
+                       defaultUnits: Int? = nil) throws(LessonError) -> Output {
         let r = trace.record.layers[0][0]
         let T = r.steps, H = r.hiddenSize
         guard T <= maxSteps else {
             // About 1.2 KB a step for 32 units: 10,000 steps make a 12 MB page.
             throw o.error("step_through: a step-through shows at most \(NumberFormat.grouped(maxSteps)) steps (this sequence has \(NumberFormat.grouped(T)); its page would be about \(NumberFormat.short(Double(T) * 1.2e-3)) MB): step over a shorter sequence")
         }
-        var units = Array(0..<min(H, maxUnits))
+        var units = Array(0..<min(H, defaultUnits ?? maxUnits, maxUnits))
         if let f = o["unit"] {
             var picked: [Int] = []
             for item in try f.listOrSingle() { picked.append(try item.int(min: 1, max: H) - 1) }

@@ -43,6 +43,10 @@ public struct LineChart: Sendable {
         self.marker = marker
     }
 
+    /// Points the axes must include without being drawn: several charts that share them share their
+    /// axes (the what-if slider's panels, one per swept value).
+    public var extent: [(x: Double, y: Double)] = []
+
     /// The finite points a log axis can show.
     private func usable(_ p: (x: Double, y: Double)) -> Bool {
         p.x.isFinite && p.y.isFinite && (!logY || p.y > 0)
@@ -50,7 +54,7 @@ public struct LineChart: Sendable {
 
     /// Data ranges after transforming y (log10 on a log axis).
     private var ranges: (x0: Double, x1: Double, y0: Double, y1: Double) {
-        let pts = series.flatMap(\.points).filter(usable)
+        let pts = (series.flatMap(\.points) + extent).filter(usable)
         guard !pts.isEmpty else { return (0, 1, logY ? 0 : 0, 1) }
         var x0 = pts.map(\.x).min()!, x1 = pts.map(\.x).max()!
         if x0 == x1 { x0 -= 1; x1 += 1 }

@@ -169,7 +169,9 @@ enum StepThroughScript {
     // parsed from data) whose empty numbers are filled, as text, with the step's values.
     var eqTerms = f32(d.eqTerms), eqIndex = {}, templates = {};
     d.eqNames.forEach(function (name, k) { eqIndex[name] = k; });
-    root.querySelectorAll("template[data-eq]").forEach(function (el) { templates[el.getAttribute("data-eq")] = el; });
+    // A what-if panel's step-through shares the first panel's templates (the same cell's equations).
+    var shared = root.getAttribute("data-templates") && document.getElementById(root.getAttribute("data-templates"));
+    (shared || root).querySelectorAll("template[data-eq]").forEach(function (el) { templates[el.getAttribute("data-eq")] = el; });
     var states = { h: h, c: c, dh: dh, dc: dc };
     function slot(name, t, n) {
       if (name === "t") return t;
@@ -345,9 +347,29 @@ enum StepThroughScript {
     if (outs.length) show(outs.length);
   }
 
+  // What-if: the slider shows the panel of the chosen swept value; the fragment keeps it.
+  function WhatIf(box) {
+    var range = box.querySelector("input[type=range]"), out = box.querySelector(".wi-control output");
+    var values = JSON.parse(box.getAttribute("data-values")), panels = box.querySelectorAll(".wi-panel");
+    var param = box.querySelector(".wi-control label").textContent.replace(/=.*$/, "=");
+    function choose(k, keep) {
+      k = Math.max(0, Math.min(values.length - 1, k | 0));
+      range.value = k;
+      out.textContent = values[k];
+      range.setAttribute("aria-valuetext", param + " " + values[k]);
+      panels.forEach(function (p) { p.hidden = +p.getAttribute("data-index") !== k; });
+      if (keep && history.replaceState) history.replaceState(null, "", "#" + box.id + "=" + k);
+    }
+    range.addEventListener("input", function () { choose(+range.value, true); });
+    var m = location.hash.match(new RegExp("^#" + box.id + "=(\\d+)$"));
+    choose(m ? +m[1] : 0, false);
+    this.choose = choose;
+  }
+
   function start() {
     document.querySelectorAll(".stepthrough").forEach(function (root) { root.stepThrough = new Widget(root); });
     document.querySelectorAll(".connectivity").forEach(function (box) { box.connectivity = new Connectivity(box); });
+    document.querySelectorAll(".what-if").forEach(function (box) { box.whatIf = new WhatIf(box); });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })();
@@ -401,6 +423,12 @@ enum StepThroughScript {
         .cx-l3 { background: #277f8e; color: #fff; } .cx-l4 { background: #1fa187; color: #fff; } .cx-l5 { background: #4ac16d; color: #000; }
         .cx-l6 { background: #a0da39; color: #000; } .cx-l7 { background: #d4e22c; color: #000; } .cx-l8 { background: #fde725; color: #000; }
         @media print { .cx-hint { display: none; } }
+        .what-if { border: 1px solid var(--rule); border-radius: 6px; padding: .6rem .8rem; margin: 1rem 0; }
+        .wi-control { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem .8rem; margin: .2rem 0; }
+        .wi-control label { font-weight: bold; } .wi-control input[type=range] { flex: 1 1 12rem; min-width: 8rem; }
+        .wi-values, .wi-hint { font-size: .8rem; color: var(--muted); } .wi-hint { margin: .2rem 0 .5rem; }
+        .wi-panel[hidden] { display: none; }
+        @media print { .what-if .wi-panel[hidden] { display: block; } .wi-control input, .wi-hint { display: none; } }
         .multiples { display: flex; flex-wrap: wrap; gap: 6px; }
         .multiple { border: 1px solid var(--rule); padding: 3px; width: 15.5%; min-width: 90px; }
         .multiple svg { width: 100%; height: auto; } .m-title { font-weight: bold; font-size: 8pt; } .m-norm { font-size: 7pt; color: var(--muted); }

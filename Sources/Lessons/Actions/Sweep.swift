@@ -50,6 +50,9 @@ extension Actions {
         // a short one is quick and says nothing (an error after it stays one line).
         let long = work > 1e9
         if config != nil || long { progress.begin("sweep \(sweepName)", total: values.count) } else { progress.begin("", total: 0) }
+        let recordedSteps = values.reduce(0) { $0 + (parameter == "length" ? Int($1) : Budget.longest(data)) }
+        let keepTraces = values.count <= WhatIf.maximumValues && recordedSteps <= WhatIf.maximumSteps
+        result.symbols = data.vocabulary
         for (k, v) in values.enumerated() {
             defer { progress.update(k + 1, detail: "\(parameter) \(NumberFormat.short(v))") }
             var p = model.parameters
@@ -76,6 +79,7 @@ extension Actions {
                 result.outcomes.append(trained.outcome)
             }
             let trace = Trace(model: Model(network: model.network, parameters: p), sample: sample)
+            if keepTraces { result.traces.append(trace) }
             result.jacobianNorms.append(trace.jacobianNorms[0][0])
             let r = trace.record.layers[0][0]
             result.gradientNorms.append((0...r.steps).map { euclideanNorm(r.dhAt($0)) })
