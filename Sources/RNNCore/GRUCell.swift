@@ -232,19 +232,8 @@ struct GRUCell: RecurrentCell {
         if resetAfter {
             // ∂h_t/∂h_{t-1} = diag(z) + diag((h_{t-1} − h̃) σ′_z) W_hz
             //   + diag((1 − z) tanh′(h̃)) [diag(r) W_hh + diag(n σ′_r) W_hr],  n = W_hh h_{t-1} + b_hh
-            for j in 0..<H {
-                let z = record.gates[row0 + j], r = record.gates[row0 + H + j]
-                let hTilde = record.gates[row0 + 2 * H + j], hPrev = record.h[(t - 1) * H + j]
-                let n = record.aux[(t - 1) * H + j]
-                let kz = (hPrev - hTilde) * sigmoidDerivative(output: z)
-                let kh = (1 - z) * tanhDerivative(output: hTilde)
-                let khh = kh * r, khr = kh * n * sigmoidDerivative(output: r)
-                let out = dense + j * H
-                for k in 0..<H {
-                    out[k] = kz * whz[j * H + k] + khh * whh[j * H + k] + khr * whr[j * H + k]
-                }
-                out[j] += z
-            }
+            resetAfterRows(weights + wh, columns: H, record: record, t: t, candidateTimesR: true, dense: dense)
+            for j in 0..<H { dense[j * H + j] += record.gates[row0 + j] }
         } else {
             // ∂h_t/∂h_{t-1} = diag(1 − z) + diag((h̃ − h_{t-1}) σ′_z) W_hz
             //   + diag(z tanh′(h̃)) W_hh [diag(r) + diag(h_{t-1} σ′_r) W_hr]
@@ -282,16 +271,7 @@ extension GRUCell {
         let row0 = (t - 1) * G
         if resetAfter {
             // ∂h_t/∂x_t = diag((h_{t-1} − h̃) σ′_z) W_xz + diag((1 − z) tanh′(h̃)) [W_xh + diag(n σ′_r) W_xr]
-            for j in 0..<H {
-                let z = record.gates[row0 + j], r = record.gates[row0 + H + j]
-                let hTilde = record.gates[row0 + 2 * H + j], hPrev = record.h[(t - 1) * H + j]
-                let n = record.aux[(t - 1) * H + j]
-                let kz = (hPrev - hTilde) * sigmoidDerivative(output: z)
-                let kh = (1 - z) * tanhDerivative(output: hTilde)
-                let khr = kh * n * sigmoidDerivative(output: r)
-                let out = dense + j * X
-                for k in 0..<X { out[k] = kz * wxz[j * X + k] + kh * wxh[j * X + k] + khr * wxr[j * X + k] }
-            }
+            resetAfterRows(wxz, columns: X, record: record, t: t, candidateTimesR: false, dense: dense)
         } else {
             // ∂h_t/∂x_t = diag((h̃ − h_{t-1}) σ′_z) W_xz + diag(z tanh′(h̃)) [W_xh + W_hh diag(h_{t-1} σ′_r) W_xr]
             let whh = weights + wh + 2 * H * H
@@ -314,6 +294,27 @@ extension GRUCell {
                 let out = dense + j * X
                 for k in 0..<X { out[k] = kh * (out[k] + wxh[j * X + k]) + kz * wxz[j * X + k] }
             }
+        }
+    }
+
+    /// For `reset_after`, the rows diag(kz) M_z + diag(kh·ρ) M_h + diag(kh n σ′_r) M_r (H × K) for the
+    /// three stacked blocks at `m` (z, r, h̃), with kz = (h_{t−1} − h̃) σ′_z, kh = (1 − z) tanh′(h̃)
+    /// and ρ = r when v is h_{t−1} (the reset multiplies W_hh h_{t−1}), 1 when v is x_t.
+    func resetAfterRows(
+        _ m: UnsafePointer<Double>, columns K: Int, record: CellRecord, t: Int, candidateTimesR: Bool,
+        dense: UnsafeMutablePointer<Double>
+    ) {
+        let H = spec.hiddenSize, row0 = (t - 1) * 3 * H
+        let mz = m, mr = m + H * K, mh = mr + H * K
+        for j in 0..<H {
+            let z = record.gates[row0 + j], r = record.gates[row0 + H + j]
+            let hTilde = record.gates[row0 + 2 * H + j], hPrev = record.h[(t - 1) * H + j]
+            let n = record.aux[(t - 1) * H + j]
+            let kz = (hPrev - hTilde) * sigmoidDerivative(output: z)
+            let kh = (1 - z) * tanhDerivative(output: hTilde)
+            let khh = candidateTimesR ? kh * r : kh, khr = kh * n * sigmoidDerivative(output: r)
+            let out = dense + j * K
+            for k in 0..<K { out[k] = kz * mz[j * K + k] + khh * mh[j * K + k] + khr * mr[j * K + k] }
         }
     }
 }

@@ -170,40 +170,20 @@ struct LSTMCell: RecurrentCell {
         weights: UnsafePointer<Double>, record: CellRecord, t: Int,
         dense: UnsafeMutablePointer<Double>, cDiagonals: UnsafeMutablePointer<Double>
     ) {
-        let H = spec.hiddenSize, G = 4 * H
-        let whf = weights + wh, whi = whf + H * H, whc = whi + H * H, who = whc + H * H
-        record.gates.withUnsafeBufferPointer { gBuf in
-        record.c.withUnsafeBufferPointer { cBuf in
-        record.aux.withUnsafeBufferPointer { tcBuf in
-            let gt = gBuf.baseAddress! + (t - 1) * G
-            let cPrevs = cBuf.baseAddress! + (t - 1) * H, tcs = tcBuf.baseAddress! + (t - 1) * H
-            for j in 0..<H {
-                let f = gt[j], i = gt[H + j], cTilde = gt[2 * H + j], o = gt[3 * H + j]
-                let cPrev = cPrevs[j], tc = tcs[j]
-                let sf = sigmoidDerivative(output: f), si = sigmoidDerivative(output: i)
-                let sg = tanhDerivative(output: cTilde), so = sigmoidDerivative(output: o)
-                let throughC = o * tanhDerivative(output: tc)
-                // ∂c_t/∂h_{t-1} = diag(c_{t-1} σ′_f) W_hf + diag(c̃ σ′_i) W_hi + diag(i tanh′_c̃) W_hc
-                let kf = cPrev * sf, ki = cTilde * si, kc = i * sg, ko = tc * so
-                let cRow = dense + (H + j) * H, hRow = dense + j * H
-                let rf = whf + j * H, ri = whi + j * H, rc = whc + j * H, ro = who + j * H
-                for k in 0..<H {
-                    let dcdh = kf * rf[k] + ki * ri[k] + kc * rc[k]
-                    cRow[k] = dcdh
-                    // ∂h_t/∂h_{t-1} = diag(tanh(c_t) σ′_o) W_ho + diag(o tanh′(c_t)) ∂c_t/∂h_{t-1}
-                    hRow[k] = ko * ro[k] + throughC * dcdh
-                }
-                // ∂c_t/∂c_{t-1} = diag(f [+ c_{t-1} σ′_f p_f + c̃ σ′_i p_i])
-                var dcdc = f
-                var dhdcDirect = 0.0
-                if let p {
-                    dcdc += kf * weights[p + j] + ki * weights[p + H + j]
-                    dhdcDirect = ko * weights[p + 2 * H + j]
-                }
-                cDiagonals[j] = dhdcDirect + throughC * dcdc
-                cDiagonals[H + j] = dcdc
+        // The columns for h_{t−1}, through the recurrent matrices.
+        gateRows(weights + wh, columns: spec.hiddenSize, record: record, t: t, dense: dense)
+        // ∂c_t/∂c_{t-1} = diag(f [+ c_{t-1} σ′_f p_f + c̃ σ′_i p_i])
+        let H = spec.hiddenSize
+        forEachUnit(record: record, t: t) { j, u in
+            var dcdc = u.f
+            var dhdcDirect = 0.0
+            if let p {
+                dcdc += u.kf * weights[p + j] + u.ki * weights[p + H + j]
+                dhdcDirect = u.ko * weights[p + 2 * H + j]
             }
-        }}}
+            cDiagonals[j] = dhdcDirect + u.throughC * dcdc
+            cDiagonals[H + j] = dcdc
+        }
     }
 }
 
@@ -211,10 +191,18 @@ extension LSTMCell {
     func inputJacobian(
         weights: UnsafePointer<Double>, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>
     ) {
-        // As `stateJacobian`'s h_{t−1} columns with W_x for W_h: x_t reaches c_t and h_t only
-        // through the four gates' pre-activations (the peepholes read c_{t−1}, not x_t).
-        let H = spec.hiddenSize, X = spec.inputSize, G = 4 * H
-        let wxf = weights + wx, wxi = wxf + H * X, wxc = wxi + H * X, wxo = wxc + H * X
+        // x_t reaches c_t and h_t only through the four gates' pre-activations (the peepholes
+        // read c_{t−1}, not x_t): the same rows as the h_{t−1} columns, with W_x for W_h.
+        gateRows(weights + wx, columns: spec.inputSize, record: record, t: t, dense: dense)
+    }
+
+    /// One unit's factors at step t, shared by both Jacobians: with a the pre-activations,
+    /// ∂c_t/∂a_f = c_{t−1} σ′_f (kf), ∂c_t/∂a_i = c̃ σ′_i (ki), ∂c_t/∂a_c̃ = i tanh′ (kc),
+    /// ∂h_t/∂a_o = tanh(c_t) σ′_o (ko) and ∂h_t/∂c_t = o tanh′(c_t) (throughC).
+    struct UnitFactors { var f, kf, ki, kc, ko, throughC: Double }
+
+    func forEachUnit(record: CellRecord, t: Int, _ body: (Int, UnitFactors) -> Void) {
+        let H = spec.hiddenSize, G = 4 * H
         record.gates.withUnsafeBufferPointer { gBuf in
         record.c.withUnsafeBufferPointer { cBuf in
         record.aux.withUnsafeBufferPointer { tcBuf in
@@ -222,17 +210,28 @@ extension LSTMCell {
             let cPrevs = cBuf.baseAddress! + (t - 1) * H, tcs = tcBuf.baseAddress! + (t - 1) * H
             for j in 0..<H {
                 let f = gt[j], i = gt[H + j], cTilde = gt[2 * H + j], o = gt[3 * H + j]
-                let kf = cPrevs[j] * sigmoidDerivative(output: f), ki = cTilde * sigmoidDerivative(output: i)
-                let kc = i * tanhDerivative(output: cTilde), ko = tcs[j] * sigmoidDerivative(output: o)
-                let throughC = o * tanhDerivative(output: tcs[j])
-                let hRow = dense + j * X, cRow = dense + (H + j) * X
-                let rf = wxf + j * X, ri = wxi + j * X, rc = wxc + j * X, ro = wxo + j * X
-                for k in 0..<X {
-                    let dcdx = kf * rf[k] + ki * ri[k] + kc * rc[k]
-                    cRow[k] = dcdx
-                    hRow[k] = ko * ro[k] + throughC * dcdx
-                }
+                body(j, UnitFactors(
+                    f: f, kf: cPrevs[j] * sigmoidDerivative(output: f), ki: cTilde * sigmoidDerivative(output: i),
+                    kc: i * tanhDerivative(output: cTilde), ko: tcs[j] * sigmoidDerivative(output: o),
+                    throughC: o * tanhDerivative(output: tcs[j])))
             }
         }}}
+    }
+
+    /// The h and c rows (S × K) of ∂s_t/∂v for a v that enters the four pre-activations through
+    /// the stacked matrices at `m` (four blocks of H × K, f i c o):
+    /// ∂c_t/∂v = diag(kf) M_f + diag(ki) M_i + diag(kc) M_c, ∂h_t/∂v = diag(ko) M_o + diag(throughC) ∂c_t/∂v.
+    func gateRows(_ m: UnsafePointer<Double>, columns K: Int, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>) {
+        let H = spec.hiddenSize
+        let mf = m, mi = mf + H * K, mc = mi + H * K, mo = mc + H * K
+        forEachUnit(record: record, t: t) { j, u in
+            let hRow = dense + j * K, cRow = dense + (H + j) * K
+            let rf = mf + j * K, ri = mi + j * K, rc = mc + j * K, ro = mo + j * K
+            for k in 0..<K {
+                let dc = u.kf * rf[k] + u.ki * ri[k] + u.kc * rc[k]
+                cRow[k] = dc
+                hRow[k] = u.ko * ro[k] + u.throughC * dc
+            }
+        }
     }
 }

@@ -114,18 +114,9 @@ struct SimplifiedGRUCell: RecurrentCell {
         dense: UnsafeMutablePointer<Double>, cDiagonals: UnsafeMutablePointer<Double>
     ) {
         // ∂h_t/∂h_{t-1} = diag(1 − z) + diag((h̃ − h_{t-1}) σ′_z) W_hz + diag(z tanh′(h̃)) W_hh
-        let H = spec.hiddenSize, G = 2 * H
-        let whz = weights + wh, whh = whz + H * H
-        let row0 = (t - 1) * G
-        for j in 0..<H {
-            let z = record.gates[row0 + j], hTilde = record.gates[row0 + H + j]
-            let hPrev = record.h[(t - 1) * H + j]
-            let kz = (hTilde - hPrev) * sigmoidDerivative(output: z)
-            let kh = z * tanhDerivative(output: hTilde)
-            let out = dense + j * H
-            for k in 0..<H { out[k] = kz * whz[j * H + k] + kh * whh[j * H + k] }
-            out[j] += 1 - z
-        }
+        let H = spec.hiddenSize
+        blockRows(weights + wh, columns: H, record: record, t: t, dense: dense)
+        for j in 0..<H { dense[j * H + j] += 1 - record.gates[(t - 1) * 2 * H + j] }
     }
 }
 
@@ -134,16 +125,20 @@ extension SimplifiedGRUCell {
         weights: UnsafePointer<Double>, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>
     ) {
         // ∂h_t/∂x_t = diag((h̃ − h_{t-1}) σ′_z) W_xz + diag(z tanh′(h̃)) W_xh
-        let H = spec.hiddenSize, X = spec.inputSize, G = 2 * H
-        let wxz = weights + wx, wxh = wxz + H * X
-        let row0 = (t - 1) * G
+        blockRows(weights + wx, columns: spec.inputSize, record: record, t: t, dense: dense)
+    }
+
+    /// diag((h̃ − h_{t-1}) σ′_z) M_z + diag(z tanh′(h̃)) M_h (H × K) for the two stacked blocks at `m`.
+    func blockRows(_ m: UnsafePointer<Double>, columns K: Int, record: CellRecord, t: Int, dense: UnsafeMutablePointer<Double>) {
+        let H = spec.hiddenSize, row0 = (t - 1) * 2 * H
+        let mz = m, mh = m + H * K
         for j in 0..<H {
             let z = record.gates[row0 + j], hTilde = record.gates[row0 + H + j]
             let hPrev = record.h[(t - 1) * H + j]
             let kz = (hTilde - hPrev) * sigmoidDerivative(output: z)
             let kh = z * tanhDerivative(output: hTilde)
-            let out = dense + j * X
-            for k in 0..<X { out[k] = kz * wxz[j * X + k] + kh * wxh[j * X + k] }
+            let out = dense + j * K
+            for k in 0..<K { out[k] = kz * mz[j * K + k] + kh * mh[j * K + k] }
         }
     }
 }

@@ -75,25 +75,14 @@ public struct ConnectivityChart: Sendable {
         s += "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\" font-weight=\"bold\">\(e(title))</text>"
         s += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(side))\" height=\"\(f(side))\" fill=\"#f7f7f7\" stroke=\"#bbbbbb\" stroke-width=\"0.5\"/>"
         for r in 0..<n {
-            // Runs of equal colour along a row become one rectangle.
-            var runStart = 0, runColor = ""
-            func flush(_ end: Int) {
-                guard end > runStart, !runColor.isEmpty else { return }
-                s += "<rect x=\"\(f(left + Double(runStart) * cell))\" y=\"\(f(top + Double(r) * cell))\" width=\"\(f(Double(end - runStart) * cell + 0.3))\" height=\"\(f(cell + 0.3))\" fill=\"\(runColor)\"/>"
-            }
-            for c in 0...r {
+            // Row r (steps t of its block) up to the diagonal; s > t stays blank.
+            s += colourRuns(count: r + 1, x: left, y: top + Double(r) * cell, width: cell, height: cell) { c in
                 var largest = -1.0
                 for t in (r * b)..<min(T, (r + 1) * b) {
                     for k in (c * b)..<min(t + 1, (c + 1) * b) { largest = max(largest, rows[t][k].isNaN ? 0 : rows[t][k]) }
                 }
-                let color = largest < 0 ? "" : Heatmap.color(position(largest), .unitInterval)
-                if color != runColor {
-                    flush(c)
-                    runStart = c
-                    runColor = color
-                }
+                return largest < 0 ? "" : Heatmap.color(position(largest), .unitInterval)
             }
-            flush(r + 1)
         }
         // Axes: s along the bottom, t down the left.
         let bottom = top + side

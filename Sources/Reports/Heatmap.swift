@@ -60,13 +60,7 @@ public struct Heatmap: Sendable {
         s += "<desc id=\"\(e(id))-desc\">\(e(description(lo: lo, hi: hi)))</desc>"
         s += "<text x=\"\(f(left))\" y=\"18\" font-size=\"13\" font-weight=\"bold\">\(e(title))</text>"
         for r in 0..<rows {
-            // Runs of equal colour in a row become one rectangle.
-            var runStart = 0, runColor = ""
-            func flush(_ end: Int) {
-                guard end > runStart else { return }
-                s += "<rect x=\"\(f(left + Double(runStart) * cw))\" y=\"\(f(top + Double(r) * ch))\" width=\"\(f(Double(end - runStart) * cw + 0.3))\" height=\"\(f(ch + 0.3))\" fill=\"\(runColor)\"/>"
-            }
-            for c in 0..<cols {
+            s += colourRuns(count: cols, x: left, y: top + Double(r) * ch, width: cw, height: ch) { c in
                 var sum = 0.0, n = 0.0
                 for t in (c * bs)..<min(steps, (c + 1) * bs) {
                     for j in (r * bu)..<min(units, (r + 1) * bu) {
@@ -74,14 +68,8 @@ public struct Heatmap: Sendable {
                         if v.isFinite { sum += v; n += 1 }
                     }
                 }
-                let color = n > 0 ? Self.color((sum / n - lo) / (hi - lo), scale) : "#bbbbbb"
-                if color != runColor {
-                    flush(c)
-                    runStart = c
-                    runColor = color
-                }
+                return n > 0 ? Self.color((sum / n - lo) / (hi - lo), scale) : "#bbbbbb"
             }
-            flush(cols)
         }
         // Axes.
         let bottom = top + Double(rows) * ch
@@ -94,9 +82,9 @@ public struct Heatmap: Sendable {
         s += "<text x=\"\(f(left - 6))\" y=\"\(f(bottom))\" text-anchor=\"end\">\(units)</text>"
         s += "<text transform=\"translate(14 \(f(top + Double(rows) * ch / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.unitLabel(language))</text>"
         // Colour bar.
-        let lx = width - legendWidth + 24, steps = 20
-        for k in 0..<steps {
-            let p = 1 - (Double(k) + 0.5) / Double(steps)
+        let lx = width - legendWidth + 24, segments = 20
+        for k in 0..<segments {
+            let p = 1 - (Double(k) + 0.5) / Double(segments)
             s += "<rect x=\"\(f(lx))\" y=\"\(f(top + Double(k) * 8))\" width=\"14\" height=\"8.3\" fill=\"\(Self.color(p, scale))\"/>"
         }
         s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 8))\">\(e(NumberFormat.short(hi)))</text>"
@@ -132,6 +120,26 @@ public struct Heatmap: Sendable {
         func c(_ u: Double, _ v: Double) -> Int { Int((u + (v - u) * t).rounded()) }
         return String(format: "#%02x%02x%02x", c(a.0, b.0), c(a.1, b.1), c(a.2, b.2))
     }
+}
+
+/// One row of cells as SVG rectangles, a run of equal colours drawn as one: cell c spans
+/// [x + c·width, x + (c + 1)·width); an empty colour leaves the cell undrawn.
+func colourRuns(count: Int, x: Double, y: Double, width: Double, height: Double, colour: (Int) -> String) -> String {
+    var s = "", runStart = 0, runColor = ""
+    func flush(_ end: Int) {
+        guard end > runStart, !runColor.isEmpty else { return }
+        s += "<rect x=\"\(f(x + Double(runStart) * width))\" y=\"\(f(y))\" width=\"\(f(Double(end - runStart) * width + 0.3))\" height=\"\(f(height + 0.3))\" fill=\"\(runColor)\"/>"
+    }
+    for c in 0..<count {
+        let color = colour(c)
+        if color != runColor {
+            flush(c)
+            runStart = c
+            runColor = color
+        }
+    }
+    flush(count)
+    return s
 }
 
 /// A horizontal bar chart as SVG (parameter counts, per-weight gradient norms, …).
