@@ -34,6 +34,26 @@ def main():
             root.screenshot(str(DOCS / "step-through-forward.png"))
             root.send_keys("b", Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
             root.screenshot(str(DOCS / "step-through-backward.png"))
+            # Connectivity (lesson 06): the matrix and the strip, pointing at the last output.
+            subprocess.run([str(RNNLAB), "run", str(ROOT / "lessons" / "06-character-language-model.md"), "-o", str(out), "-q"], check=True)
+            driver.get((out / "06-character-language-model" / "index.html").as_uri())
+            chart = driver.find_element(By.CSS_SELECTOR, ".connectivity-chart").find_element(By.XPATH, "./ancestor::figure")
+            strip = driver.find_element(By.CSS_SELECTOR, ".connectivity")
+            driver.execute_script("arguments[0].scrollIntoView()", chart)
+            outs = strip.find_elements(By.CSS_SELECTOR, ".cx-out")
+            driver.execute_script("arguments[0].click()", outs[len(outs) // 2])
+            section = chart.find_element(By.XPATH, "./ancestor::section")
+            section.screenshot(str(DOCS / "connectivity.png"))
+            # What-if (lesson 10): the tanh sweep's slider at s = 1.2.
+            subprocess.run([str(RNNLAB), "run", str(ROOT / "lessons" / "10-vanishing-gradients.md"), "-o", str(out), "-q"], check=True)
+            driver.get((out / "10-vanishing-gradients" / "index.html").as_uri())
+            box = driver.find_element(By.CSS_SELECTOR, ".what-if")
+            slider = box.find_element(By.CSS_SELECTOR, "input[type=range]")
+            driver.execute_script("arguments[0].scrollIntoView(); arguments[0].value = 3; arguments[0].dispatchEvent(new Event('input'))", slider)
+            panel = box.find_element(By.CSS_SELECTOR, ".wi-panel[data-index='3']")
+            driver.execute_script("arguments[0].querySelector('.stepthrough').style.display = 'none'", panel)
+            box.screenshot(str(DOCS / "what-if.png"))
+            driver.execute_script("arguments[0].querySelector('.stepthrough').style.display = ''", panel)
         finally:
             driver.quit()
         subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", str(out / "13-lstm-gates" / "handout.pdf"),
