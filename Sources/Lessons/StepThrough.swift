@@ -27,7 +27,7 @@ enum StepThrough {
     /// `symbols`: the class (token) names of a cross-entropy model's outputs, for its top-k
     /// probabilities at each step.
     static func output(_ trace: Trace, state: LessonState, o: Options, inputLabels: [String]? = nil, symbols: [String] = [],
-                       defaultUnits: Int? = nil) throws(LessonError) -> Output {
+                       defaultUnits: Int? = nil, sharedTemplates: String? = nil) throws(LessonError) -> Output {
         let r = trace.record.layers[0][0]
         let T = r.steps, H = r.hiddenSize
         guard T <= maxSteps else {
@@ -99,7 +99,10 @@ enum StepThrough {
             data.append(("dc", json(float32(column(r.dc, width: H, rows: T + 1)))))
             data.append(("dcNorm", nums((0...T).map { euclideanNorm(r.dcAt($0)) })))
         }
-        let (equationData, templates) = try equations(trace, units: units, language: state.language, o: o)
+        // With `sharedTemplates` (the id of an earlier step-through of the same cell, as the
+        // what-if panels have), the page reads that one's templates and this one has none.
+        let (equationData, templates) = try equations(trace, units: units, language: state.language, o: o,
+                                                      renderTemplates: sharedTemplates == nil)
         data += equationData
         let payload = "{" + data.map { "\(json($0.0)):\($0.1)" }.joined(separator: ",") + "}"
 
@@ -130,7 +133,7 @@ enum StepThrough {
                            : "Units \(list) of \(H) are shown (pick others with `unit:`); norms and losses use all units."
         }
         let html = """
-            <section class="stepthrough" id="\(id)" tabindex="0" aria-label="\(Escape.html(ko ? "시점별 단계 보기" : "Step-through"))">
+            <section class="stepthrough"\(sharedTemplates.map { " data-templates=\"\(Escape.html($0))\"" } ?? "") id="\(id)" tabindex="0" aria-label="\(Escape.html(ko ? "시점별 단계 보기" : "Step-through"))">
             <div class="interactive">
             <div class="controls" role="toolbar">
             \(controls(language: state.language))
@@ -177,7 +180,8 @@ enum StepThrough {
     /// The equation templates as `<template>` elements, and what their slots need: the terms
     /// (`eqTerms`: float32, term × step × unit), the constants, the gates' letters and where
     /// truncated BPTT cuts the gradient.
-    static func equations(_ trace: Trace, units: [Int], language: String, o: Options) throws(LessonError) -> ([(String, String)], String) {
+    static func equations(_ trace: Trace, units: [Int], language: String, o: Options,
+                          renderTemplates: Bool = true) throws(LessonError) -> ([(String, String)], String) {
         let r = trace.record.layers[0][0]
         let perUnit = StepEquations(trace: trace, units: []).terms.count * (r.steps + 1)
         let shown = Array(units.prefix(max(1, equationBudget / max(perUnit, 1))))
@@ -185,7 +189,8 @@ enum StepThrough {
         var html = ""
         let stacked = trace.model.network.spec.hiddenSizes.count > 1
         let handOver = trace.handedBack.map { StepEquations.HandOver(cellState: $0.dc != nil) }
-        for (key, tex) in StepEquations.templates(r.spec, stacked: stacked, truncated: trace.truncation != nil, handOver: handOver, language: language) {
+        for (key, tex) in StepEquations.templates(r.spec, stacked: stacked, truncated: trace.truncation != nil, handOver: handOver, language: language)
+        where renderTemplates {
             do {
                 html += "\n<template data-eq=\"\(key)\">" + (try MathML.render(template: tex, display: true)) + "</template>"
             } catch {

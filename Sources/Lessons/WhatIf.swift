@@ -68,13 +68,10 @@ enum WhatIf {
                 loss.extent = lossExtent
                 panels += "<figure>\(Legibility.svg(loss.svg(id: "\(id)-\(k)-l")))</figure>"
             }
-            if case .widget(var html, _) = try StepThrough.output(sweep.traces[k], state: state, o: o, symbols: sweep.symbols,
-                                                                  defaultUnits: unitsShown) {
-                // Every panel's equations are the same cell's: the first panel's templates serve all.
-                if let first = firstStepThrough {
-                    html = html.replacingOccurrences(of: #"<template data-eq="[^"]*">.*?</template>"#, with: "", options: .regularExpression)
-                    html = html.replacingOccurrences(of: "class=\"stepthrough\" id=", with: "class=\"stepthrough\" data-templates=\"\(e(first))\" id=")
-                } else if let r = html.range(of: #"class="stepthrough" id="[^"]*""#, options: .regularExpression) {
+            // Every panel's equations are the same cell's: the first panel's templates serve all.
+            if case .widget(let html, _) = try StepThrough.output(sweep.traces[k], state: state, o: o, symbols: sweep.symbols,
+                                                                  defaultUnits: unitsShown, sharedTemplates: firstStepThrough) {
+                if firstStepThrough == nil, let r = html.range(of: #"class="stepthrough" id="[^"]*""#, options: .regularExpression) {
                     firstStepThrough = String(html[r].dropFirst("class=\"stepthrough\" id=\"".count).dropLast())
                 }
                 panels += html
