@@ -43,38 +43,39 @@ extension Network {
         hidden.reserveCapacity(T)
         let Y = hasReadout ? spec.outputSize : 0
         var y = [Double](repeating: 0, count: Y * N)
+        // Each layer's step Jacobians, refilled at every step (A: S × H, its c diagonals, B: S × X_l).
+        var aBuffers = cells.map { [Double](repeating: 0, count: $0.spec.stateSize * $0.spec.hiddenSize) }
+        var dBuffers = cells.map { [Double](repeating: 0, count: 2 * $0.spec.hiddenSize) }
+        var bBuffers = cells.map { [Double](repeating: 0, count: $0.spec.stateSize * $0.spec.inputSize) }
         parameters.withUnsafeBufferPointer { wBuf in
             let w = wBuf.baseAddress!
             for t in 1...T {
                 let old = (t - 1) * X, used = t * X
                 for (l, cell) in cells.enumerated() {
                     let H = cell.spec.hiddenSize, S = cell.spec.stateSize, Xl = cell.spec.inputSize
-                    var a = [Double](repeating: 0, count: S * H)
-                    var diagonals = [Double](repeating: 0, count: 2 * H)
-                    var b = [Double](repeating: 0, count: S * Xl)
                     let cellRecord = record.layers[l][0]
-                    a.withUnsafeMutableBufferPointer { aBuf in
-                        diagonals.withUnsafeMutableBufferPointer { dBuf in
+                    aBuffers[l].withUnsafeMutableBufferPointer { aBuf in
+                        dBuffers[l].withUnsafeMutableBufferPointer { dBuf in
                             cell.stateJacobian(
                                 weights: w, record: cellRecord, t: t, dense: aBuf.baseAddress!,
                                 cDiagonals: dBuf.baseAddress!)
                         }
                     }
-                    b.withUnsafeMutableBufferPointer {
+                    bBuffers[l].withUnsafeMutableBufferPointer {
                         cell.inputJacobian(weights: w, record: cellRecord, t: t, dense: $0.baseAddress!)
                     }
                     let cur = current[l], nxt = next[l]
                     for r in 0..<S { for k in old..<used { nxt[r * N + k] = 0 } }
                     if old > 0 {
                         // through the state: A_t · J_{t−1} (h_{t−1} columns dense, c_{t−1} diagonal)
-                        a.withUnsafeBufferPointer { aBuf in
+                        aBuffers[l].withUnsafeBufferPointer { aBuf in
                             BLAS.gemm(
                                 transposeA: false, transposeB: false, m: S, n: old, k: H,
                                 a: aBuf.baseAddress!, lda: H, b: cur, ldb: N, beta: 0, c: nxt, ldc: N)
                         }
                         if S > H {
                             for j in 0..<H {
-                                let dh = diagonals[j], dc = diagonals[H + j]
+                                let dh = dBuffers[l][j], dc = dBuffers[l][H + j]
                                 let from = cur + (H + j) * N, toH = nxt + j * N, toC = nxt + (H + j) * N
                                 for k in 0..<old {
                                     toH[k] += dh * from[k]
@@ -83,7 +84,7 @@ extension Network {
                             }
                         }
                     }
-                    b.withUnsafeBufferPointer { bBuf in
+                    bBuffers[l].withUnsafeBufferPointer { bBuf in
                         if l == 0 {
                             // x_t itself: the new column block is ∂s_t/∂x_t
                             for r in 0..<S { for k in 0..<X { nxt[r * N + old + k] = bBuf[r * X + k] } }
