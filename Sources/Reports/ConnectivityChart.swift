@@ -95,14 +95,10 @@ public struct ConnectivityChart: Sendable {
         s += "<text x=\"\(f(left + side / 2))\" y=\"\(f(bottom + 32))\" text-anchor=\"middle\">\(e(ko ? "s (입력 시점)" : "s (input step)"))</text>"
         s += "<text transform=\"translate(14 \(f(top + side / 2))) rotate(-90)\" text-anchor=\"middle\">\(e(ko ? "t (출력 시점)" : "t (output step)"))</text>"
         // Colour bar: the largest value at the top, d decades below it at the bottom.
-        let lx = width - legendWidth + 22, segments = 20
-        for k in 0..<segments {
-            let p = 1 - (Double(k) + 0.5) / Double(segments)
-            s += "<rect x=\"\(f(lx))\" y=\"\(f(top + Double(k) * 8))\" width=\"14\" height=\"8.3\" fill=\"\(Heatmap.color(p, .unitInterval))\"/>"
-        }
-        s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 8))\">\(e(NumberFormat.short(hi)))</text>"
-        s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 84))\">\(e(NumberFormat.short(hi * pow(10, -Double(d) / 2))))</text>"
-        s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 160))\">\(e("≤ " + NumberFormat.short(hi * pow(10, -Double(d)))))</text>"
+        let lx = width - legendWidth + 22
+        s += colourBar(x: lx, top: top, scale: .unitInterval,
+                       labels: (NumberFormat.short(hi), NumberFormat.short(hi * pow(10, -Double(d) / 2)),
+                                "≤ " + NumberFormat.short(hi * pow(10, -Double(d)))))
         s += "<text x=\"\(f(lx))\" y=\"\(f(top + 178))\">\(e(ko ? "로그 눈금" : "log scale"))</text>"
         return s + "</svg>"
     }

@@ -82,14 +82,8 @@ public struct Heatmap: Sendable {
         s += "<text x=\"\(f(left - 6))\" y=\"\(f(bottom))\" text-anchor=\"end\">\(units)</text>"
         s += "<text transform=\"translate(14 \(f(top + Double(rows) * ch / 2))) rotate(-90)\" text-anchor=\"middle\">\(Self.unitLabel(language))</text>"
         // Colour bar.
-        let lx = width - legendWidth + 24, segments = 20
-        for k in 0..<segments {
-            let p = 1 - (Double(k) + 0.5) / Double(segments)
-            s += "<rect x=\"\(f(lx))\" y=\"\(f(top + Double(k) * 8))\" width=\"14\" height=\"8.3\" fill=\"\(Self.color(p, scale))\"/>"
-        }
-        s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 8))\">\(e(NumberFormat.short(hi)))</text>"
-        s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 84))\">\(e(NumberFormat.short((lo + hi) / 2)))</text>"
-        s += "<text x=\"\(f(lx + 18))\" y=\"\(f(top + 160))\">\(e(NumberFormat.short(lo)))</text>"
+        s += colourBar(x: width - legendWidth + 24, top: top, scale: scale,
+                       labels: (NumberFormat.short(hi), NumberFormat.short((lo + hi) / 2), NumberFormat.short(lo)))
         return s + "</svg>"
     }
 
@@ -139,6 +133,21 @@ func colourRuns(count: Int, x: Double, y: Double, width: Double, height: Double,
         }
     }
     flush(count)
+    return s
+}
+
+/// A vertical colour bar of 20 segments, 160 units tall from `top` (the scale's top at the top),
+/// with the labels of its top, middle and bottom to its right.
+func colourBar(x: Double, top: Double, scale: Heatmap.Scale, labels: (top: String, middle: String, bottom: String)) -> String {
+    let e = Escape.html, segments = 20
+    var s = ""
+    for k in 0..<segments {
+        let p = 1 - (Double(k) + 0.5) / Double(segments)
+        s += "<rect x=\"\(f(x))\" y=\"\(f(top + Double(k) * 8))\" width=\"14\" height=\"8.3\" fill=\"\(Heatmap.color(p, scale))\"/>"
+    }
+    s += "<text x=\"\(f(x + 18))\" y=\"\(f(top + 8))\">\(e(labels.top))</text>"
+    s += "<text x=\"\(f(x + 18))\" y=\"\(f(top + 84))\">\(e(labels.middle))</text>"
+    s += "<text x=\"\(f(x + 18))\" y=\"\(f(top + 160))\">\(e(labels.bottom))</text>"
     return s
 }
 
