@@ -25,6 +25,7 @@ final class TrainingCache: @unchecked Sendable {
         var result: TrainingResult
         /// Wall-clock seconds the training took when it ran.
         var seconds: Double
+        var pair: (result: TrainingResult, seconds: Double) { (result, seconds) }
     }
 
     private let condition = NSCondition()
@@ -42,7 +43,7 @@ final class TrainingCache: @unchecked Sendable {
         guard enabled, let key else {
             let start = clock.now
             let r = compute(progress)
-            return Entry(result: r, seconds: Self.seconds(clock.now - start))
+            return Entry(result: r, seconds: Lessons.seconds(clock.now - start))
         }
         condition.lock()
         while running.contains(key) { condition.wait() }
@@ -55,17 +56,13 @@ final class TrainingCache: @unchecked Sendable {
         condition.unlock()
         let start = clock.now
         let r = compute(progress)
-        let entry = Entry(result: r, seconds: Self.seconds(clock.now - start))
+        let entry = Entry(result: r, seconds: Lessons.seconds(clock.now - start))
         condition.lock()
         done[key] = entry
         running.remove(key)
         condition.broadcast()
         condition.unlock()
         return entry
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     // MARK: Keys
@@ -129,11 +126,9 @@ extension SequenceModel {
         parameters: [Double], samples: [Sample], config: TrainingConfig,
         progress: ((EpochSummary) -> Void)? = nil
     ) -> (result: TrainingResult, seconds: Double) {
-        let key = TrainingCache.key(model: self, parameters: parameters, samples: samples, config: config)
-        let entry = TrainingCache.shared.result(key, progress: progress) { p in
-            train(parameters: parameters, samples: samples, config: config, progress: p)
-        }
-        return (entry.result, entry.seconds)
+        TrainingCache.shared.result(
+            TrainingCache.key(model: self, parameters: parameters, samples: samples, config: config), progress: progress
+        ) { train(parameters: parameters, samples: samples, config: config, progress: $0) }.pair
     }
 }
 
@@ -143,10 +138,8 @@ extension Seq2Seq {
         parameters: [Double], pairs: [Seq2SeqPair], config: TrainingConfig,
         progress: ((EpochSummary) -> Void)? = nil
     ) -> (result: TrainingResult, seconds: Double) {
-        let key = TrainingCache.key(model: self, parameters: parameters, pairs: pairs, config: config)
-        let entry = TrainingCache.shared.result(key, progress: progress) { p in
-            train(parameters: parameters, pairs: pairs, config: config, progress: p)
-        }
-        return (entry.result, entry.seconds)
+        TrainingCache.shared.result(
+            TrainingCache.key(model: self, parameters: parameters, pairs: pairs, config: config), progress: progress
+        ) { train(parameters: parameters, pairs: pairs, config: config, progress: $0) }.pair
     }
 }
