@@ -8,44 +8,51 @@ import Reports
 /// in the page's language), and every other title is dropped, so no id surfaces.
 public enum SVGTitles {
     public static func human(_ svg: String, graphTitle: String?) -> String {
-        var out = ""
-        out.reserveCapacity(svg.utf8.count)
-        var rest = svg[...]
-        while let open = rest.range(of: "<title>") {
-            guard let close = rest[open.upperBound...].range(of: "</title>") else { break }
-            let before = rest[..<open.lowerBound]
-            var after = rest[close.upperBound...]
-            let isGraph = before.range(of: "<g", options: .backwards).map { before[$0.lowerBound...].contains("class=\"graph\"") } ?? false
-            let replacement: String?
+        let b = Array(svg.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        let open = Array("<title>".utf8), close = Array("</title>".utf8), group = Array("<g".utf8), graphClass = Array("class=\"graph\"".utf8)
+        var rest = 0
+        while let o = Bytes.find(open, in: b, from: rest) {
+            guard let c = Bytes.find(close, in: b, from: o + open.count) else { break }
+            var after = c + close.count
+            let isGraph = Bytes.findLast(group, in: b, from: rest, before: o).map { Bytes.find(graphClass, in: b, from: $0, to: o) != nil } ?? false
+            let replacement: [UInt8]?
             if isGraph {
-                replacement = graphTitle.flatMap { $0.isEmpty ? nil : Escape.html($0) }
+                replacement = graphTitle.flatMap { $0.isEmpty ? nil : Array(Escape.html($0).utf8) }
             } else {
-                replacement = tooltip(after)
+                replacement = tooltip(b, after)
             }
+            let newlineBefore = o > rest && b[o - 1] == UInt8(ascii: "\n")
             if let replacement {
-                out += before + "<title>" + replacement + "</title>"
+                out += b[rest..<o]
+                out += open + replacement + close
             } else {
                 // The title and the line break after it go.
-                out += before.hasSuffix("\n") ? before.dropLast() : before
-                if !before.hasSuffix("\n") && after.hasPrefix("\n") { after = after.dropFirst() }
+                out += b[rest..<(newlineBefore ? o - 1 : o)]
+                if !newlineBefore && after < b.count && b[after] == UInt8(ascii: "\n") { after += 1 }
             }
             rest = after
         }
-        return out + rest
+        out += b[rest...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The tooltip Graphviz wrote right after a title (`<g id="a_…"><a xlink:title="…">`),
     /// still escaped as the attribute was.
-    private static func tooltip(_ text: Substring) -> String? {
-        var s = text.drop { $0 == "\n" }
-        if s.hasPrefix("<g id=\"") {
-            guard let end = s.range(of: "\">") else { return nil }
-            s = s[end.upperBound...]
+    private static func tooltip(_ b: [UInt8], _ from: Int) -> [UInt8]? {
+        var i = from
+        while i < b.count && b[i] == UInt8(ascii: "\n") { i += 1 }
+        if Bytes.has(Array("<g id=\"".utf8), in: b, at: i) {
+            guard let end = Bytes.find(Array("\">".utf8), in: b, from: i) else { return nil }
+            i = end + 2
         }
-        let start = "<a xlink:title=\""
-        guard s.hasPrefix(start) else { return nil }
-        let value = s.dropFirst(start.count).prefix { $0 != "\"" }
-        return value.isEmpty ? nil : String(value)
+        let start = Array("<a xlink:title=\"".utf8)
+        guard Bytes.has(start, in: b, at: i) else { return nil }
+        i += start.count
+        var j = i
+        while j < b.count && b[j] != UInt8(ascii: "\"") { j += 1 }
+        return j > i ? Array(b[i..<j]) : nil
     }
 }
 
