@@ -135,3 +135,11 @@ static inline int rnnlab_gv_render(GVC_t *gvc, graph_t *g, const char *format, c
     return status;
 #endif
 }
+
+/// The layout engine a graph asks for with its `layout` attribute: "nop2" (positions given in
+/// points, edges routed by neato's spline router) or, otherwise, "dot".
+static inline const char *rnnlab_gv_engine(Agraph_t *g) {
+    char *asked = agget(g, "layout");
+    if (asked && strcmp(asked, "nop2") == 0) return "nop2";
+    return "dot";
+}

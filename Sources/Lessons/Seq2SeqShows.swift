@@ -115,7 +115,7 @@ extension Shows {
             d.gradientView = kind == "gradient_graph"
             d.lossValue = trace.record.loss
             d.language = ko ? .ko : .en
-            return [try graphviz(state, d.dot, caption: "", o: o, traceJSON: trace.json())]
+            return [try graphviz(state, d.dot, caption: "", o: o, traceJSON: trace.json(), fitting: d)]
         }
     }
 }

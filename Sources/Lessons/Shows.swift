@@ -68,14 +68,37 @@ enum Shows {
 
     /// A Graphviz figure; drawn from a recorded step, its data is that step's trace (the JSON of
     /// `rnnlab trace`).
+    /// A Graphviz figure. Its title is set above the drawing (so that a wide drawing scrolling
+    /// in its box never takes it out of view), and an unrolled diagram (`fitting`) is drawn once
+    /// per width it must read at, folded to fit (`UnrolledDiagram.fitted`). The stand-alone file
+    /// is Graphviz's drawing of `dot`, title included.
     static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options,
-                         trace: Trace? = nil, traceJSON: [UInt8]? = nil) throws(LessonError) -> Output {
+                         trace: Trace? = nil, traceJSON: [UInt8]? = nil, fitting diagram: (any FoldableDiagram)? = nil,
+                         key: LegendEntry? = nil) throws(LessonError) -> Output {
         do {
-            let svg = try Graphviz.svg(dot)
+            let file = try Graphviz.svg(dot)
             let id = state.nextFigureId()
-            return .figure(Figure(id: id, svg: prefixIds(svgBody(svg), with: id + "-"), caption: caption,
-                                  alt: dot.attributes["label"] ?? "computation graph", file: svg,
-                                  data: (trace?.json() ?? traceJSON).map { ("json", String(decoding: $0, as: UTF8.self)) }))
+            let title = dot.attributes["label"]
+            var variants: [FigureVariant]
+            if let diagram {
+                variants = try diagram.fitted()
+            } else {
+                var untitled = dot
+                untitled.attributes["label"] = nil
+                variants = [FigureVariant(svg: SVGTitles.human(try Graphviz.svg(fromDOT: untitled.text), graphTitle: title),
+                                          widths: FitWidth.allCases, steps: 0)]
+            }
+            // Every drawing's ids prefixed, the drawings of other widths' by their width too.
+            for k in variants.indices {
+                let prefix = id + "-" + (k == 0 ? "" : variants[k].widths[0].rawValue + "-")
+                variants[k].svg = prefixIds(svgBody(variants[k].svg), with: prefix)
+            }
+            var figure = Figure(id: id, svg: variants[0].svg, caption: caption, alt: title ?? "computation graph", file: file,
+                                data: (trace?.json() ?? traceJSON).map { ("json", String(decoding: $0, as: UTF8.self)) })
+            figure.title = title
+            figure.legend = GraphLegend.entries(dot, language: state.language == "ko" ? .ko : .en) + (key.map { [$0] } ?? [])
+            if variants.count > 1 { figure.variants = variants }
+            return .figure(figure)
         } catch {
             throw o.error(error.description)
         }
@@ -185,7 +208,10 @@ enum Shows {
             d.gateLevel = try o["gates"]?.bool() ?? false
             d.language = language
             if let s = o["steps"] { d.keep = Set(try s.list().map { (f: Field) throws(LessonError) -> Int in try f.int(min: 1) }) }
-            return [try graphviz(state, d.dot, caption: "", o: o, trace: trace)]
+            // On the page the gradient's key goes under the drawing; the file keeps it inside.
+            var onPage = d
+            onPage.legendInGraph = false
+            return [try graphviz(state, d.dot, caption: "", o: o, trace: trace, fitting: onPage, key: d.gradientKey)]
         case "cell_graph":
             let model = try state.model(o["model"], options: o)
             let spec = model.network.spec

@@ -115,11 +115,20 @@ enum StepThrough {
         // Backward, the same graph with its arrows reversed and drawn by the gradient's size.
         var gradientDiagram = diagram
         gradientDiagram.mode = .gradient
-        let graph: String, gradientGraph: String
-        do {
-            graph = try Graphviz.svg(diagram.dot)
-            gradientGraph = try Graphviz.svg(gradientDiagram.dot)
-        } catch { throw o.error(error.description) }
+        gradientDiagram.legendInGraph = false
+        // Each graph's title and colour key are set outside the drawing, so that they stay in
+        // view while a long graph scrolls in its box.
+        func box(_ dot: DOTGraph, pass: String, prefix: String, key: LegendEntry? = nil) throws(LessonError) -> String {
+            var untitled = dot
+            untitled.attributes["label"] = nil
+            let svg: String
+            do { svg = SVGTitles.human(try Graphviz.svg(fromDOT: untitled.text), graphTitle: dot.attributes["label"]) } catch { throw o.error(error.description) }
+            return "<div class=\"st-graph st-graph-\(pass)\"><div class=\"fig-title\">\(Escape.html(dot.attributes["label"] ?? ""))</div>"
+                + Shows.prefixIds(Shows.svgBody(svg), with: prefix)
+                + HTMLWriter.legend(GraphLegend.entries(dot, language: diagram.language) + (key.map { [$0] } ?? []), language: state.language) + "</div>"
+        }
+        let forwardBox = try box(diagram.dot, pass: "f", prefix: id + "-")
+        let backwardBox = try box(gradientDiagram.dot, pass: "b", prefix: id + "-b-", key: gradientDiagram.gradientKey)
         let chart = LineChart(language: state.language, title: ko ? "‖dL/dh_t‖ (현재 시점 표시)" : "‖dL/dh_t‖ (current step marked)", xLabel: "t",
                               yLabel: "‖dL/dh_t‖", logY: true,
                               series: [.init(name: "‖dL/dh_t‖", points: (0...T).map { (Double($0), euclideanNorm(r.dhAt($0))) })],
@@ -144,8 +153,8 @@ enum StepThrough {
             </div>
             <p class="keys"></p>
             <div class="st-status" aria-live="polite"></div>
-            <div class="st-graph st-graph-f">\(Shows.prefixIds(Shows.svgBody(graph), with: id + "-"))</div>
-            <div class="st-graph st-graph-b">\(Shows.prefixIds(Shows.svgBody(gradientGraph), with: id + "-b-"))</div>
+            \(forwardBox)
+            \(backwardBox)
             <div class="st-panel"></div>
             <div class="st-equation"></div>\(templates)
             <div class="st-chart">\(Legibility.svg(chart.svg(id: id + "-chart")))</div>

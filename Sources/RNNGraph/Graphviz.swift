@@ -9,7 +9,7 @@ public struct GraphvizError: Error, Sendable, CustomStringConvertible {
     public var description: String { "Graphviz could not \(stage) the graph: \(message)" }
 }
 
-/// Lays out DOT with Graphviz's `dot` engine and renders SVG in memory, through the C library.
+/// Lays out DOT with Graphviz's `dot` engine (or `nop2` for a graph whose `layout` asks for it) and renders SVG in memory, through the C library.
 ///
 /// The only file that imports Graphviz. Calls are serialized (cgraph keeps global error state).
 /// Reports must be byte-for-byte reproducible, and with cgraph's default ID discipline they were
@@ -33,8 +33,9 @@ public enum Graphviz {
                 throw GraphvizError(stage: "parse", message: lastError(or: "invalid DOT"))
             }
             defer { agclose(graph) }
-            guard gvLayout(context, graph, "dot") == 0 else {
-                throw GraphvizError(stage: "lay out", message: lastError(or: "the dot layout engine failed (plugins missing?)"))
+            // A diagram that places its own nodes (the gate-level unrolled graph) asks for nop2.
+            guard gvLayout(context, graph, rnnlab_gv_engine(graph)) == 0 else {
+                throw GraphvizError(stage: "lay out", message: lastError(or: "the layout engine failed (plugins missing?)"))
             }
             defer { gvFreeLayout(context, graph) }
             var data: UnsafeMutablePointer<CChar>? = nil

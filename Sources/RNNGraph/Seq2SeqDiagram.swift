@@ -32,6 +32,8 @@ public struct Seq2SeqDiagram: Sendable {
     public var gradientView = false
     public var lossValue: Double?
     public var foldThreshold = 12
+    /// At most this many steps of each half drawn (`fitted` sets it to fit a width).
+    public var maxVisible: Int?
     public var language: DiagramLanguage = .en
 
     public init(source: [String], decoderInputs: [String], targets: [String], predictions: [String],
@@ -46,7 +48,8 @@ public struct Seq2SeqDiagram: Sendable {
 
     /// Steps 1 … n shown: all when few, else the first two, the last two and a fold between.
     func visible(_ n: Int) -> [Int] {
-        n > foldThreshold ? [1, 2, n - 1, n] : Array(1...max(n, 1))
+        if let limit = maxVisible { return foldedSteps(n, limit: limit) }
+        return n > foldThreshold ? [1, 2, n - 1, n] : Array(1...max(n, 1))
     }
 
     public var dot: DOTGraph {
@@ -163,4 +166,10 @@ public struct Seq2SeqDiagram: Sendable {
             ? "‖dL/dh‖: \(Style.number(norms[a])) (s=\(a))에서 \(Style.number(norms[b])) (s=\(b))까지"
             : "‖dL/dh‖ from \(Style.number(norms[a])) (s=\(a)) to \(Style.number(norms[b])) (s=\(b))"
     }
+}
+
+extension Seq2SeqDiagram: FoldableDiagram {
+    /// The longer half's steps.
+    public var stepsDrawn: Int { max(visible(source.count).count, visible(targets.count).count) }
+    public var fewestSteps: Int { 2 }
 }

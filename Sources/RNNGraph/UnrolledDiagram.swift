@@ -1,5 +1,6 @@
 import Foundation
 import RNNCore
+import Reports
 
 /// The network unrolled over time: x_t → cell → h_t → y_t → loss, with h_{t−1} → cell_t (and
 /// c_{t−1} → cell_t for LSTM), and, in the gradient view, every state edge drawn by the size of
@@ -57,8 +58,26 @@ public struct UnrolledDiagram: Sendable {
         lossValue = trace.record.loss
     }
 
+    /// The gradient view's log-scale key drawn inside the graph (a page sets `gradientKey`
+    /// under the drawing instead, where it does not scroll away or take the graph's width).
+    public var legendInGraph = true
+
+    /// The gradient view's colour key as a page sets it: the log scale's ramp and its decades.
+    public var gradientKey: LegendEntry? {
+        guard let scale = gradientScale else { return nil }
+        let stops = (0...8).map { LogColorScale.color(at: Double($0) / 8) }.joined(separator: ", ")
+        let low = Int(scale.lowExponent), high = Int(scale.highExponent)
+        let what = language == .ko ? "‖dL/dh‖ (로그 눈금; 굵고 밝을수록 큼)" : "‖dL/dh‖ (log scale; thicker and brighter is larger)"
+        return LegendEntry(color: "linear-gradient(to right, \(stops))", label: "1e\(low) … 1e\(high): \(what)", kind: .ramp)
+    }
+
+    /// At most this many steps drawn (the first and last, the kept ones, then the newest and the
+    /// oldest alternately), the rest folded: how `fitted` makes the diagram fit a width.
+    public var maxVisible: Int?
+
     /// The visible steps in order, and the folded runs between them.
     public var visibleSteps: [Int] {
+        if let n = maxVisible { return foldedSteps(steps, keep: keep, limit: n) }
         guard steps > foldThreshold else { return Array(1...max(steps, 1)) }
         var shown: Set<Int> = [1, 2, steps - 1, steps]
         for t in keep where t >= 1 && t <= steps { shown.insert(t) }
@@ -66,9 +85,10 @@ public struct UnrolledDiagram: Sendable {
     }
 
     public var dot: DOTGraph {
-        // Compact: x at the bottom, the h chain across the middle with the c "conveyor belt" above
-        // it, y on top. Gate-level: time runs left to right along dot's ranks.
-        var g = Style.graph("unrolled", rankdir: gateLevel ? "LR" : "BT", extra: ["label": title, "labelloc": "t"])
+        // Gate-level (forward): placed column by column (GateLevelLayout.swift). Compact: x at the
+        // bottom, the h chain across the middle with the c "conveyor belt" above it, y on top.
+        if gateLevel && mode == .forward { return gateLevelDOT }
+        var g = Style.graph("unrolled", rankdir: "BT", extra: ["label": title, "labelloc": "t"])
         let visible = visibleSteps
         let hasC = spec.hasCellState
         // Rows of the compact layout, each kept in time order.
@@ -127,14 +147,7 @@ public struct UnrolledDiagram: Sendable {
             }
             let hEdge = stateEdge("h", from: t - 1, scale: scale, folded: hPrev.hasPrefix("fold"), labelled: true)
             let cEdge = stateEdge("c", from: t - 1, scale: scale, folded: hPrev.hasPrefix("fold"))
-            if gateLevel && mode == .forward {
-                var cluster = DOTGraph(name: "cluster_step_\(t)",
-                                       attributes: ["label": language == .ko ? "\(t)단계" : "step \(t)", "style": "rounded",
-                                                    "color": "#bbbbbb", "id": "step_\(t)"])
-                let ports = CellInternals.Ports(x: "x_\(t)", hPrev: hPrev, cPrev: cPrev, h: "h_\(t)", c: hasC ? "c_\(t)" : nil)
-                CellInternals.add(to: &cluster, spec: spec, t: t, ports: ports, record: record)
-                g.subgraph(cluster)
-            } else {
+            do {
                 let cell = "cell_\(t)"
                 g.node(cell, ["label": cellName, "fillcolor": "#ffffff", "penwidth": "1.4",
                               "tooltip": language == .ko ? "\(cellName) \(t)단계" : "\(cellName) step \(t)"])
@@ -163,14 +176,14 @@ public struct UnrolledDiagram: Sendable {
                 g.edge("c_\(steps)", "decoder", stateEdge("c", from: steps, scale: scale).merging(["constraint": "false"]) { a, _ in a })
             }
         }
-        for row in gateLevel ? [] : [inputsRow, chainRow, cRow, outputsRow] where row.count > 1 {
+        for row in [inputsRow, chainRow, cRow, outputsRow] where row.count > 1 {
             g.sameRank(row)
             // Invisible edges keep each row in time order, left to right.
             for (a, b) in zip(row, row.dropFirst()) {
                 g.edge(a, b, ["style": "invis", "id": "order_\(a)__\(b)"])
             }
         }
-        if mode == .gradient, let scale { g.subgraph(legend(scale)) }
+        if mode == .gradient, legendInGraph, let scale { g.subgraph(legend(scale)) }
         return g
     }
 
@@ -184,7 +197,7 @@ public struct UnrolledDiagram: Sendable {
         }
     }
 
-    private var title: String {
+    var title: String {
         let n = handsOver ? (language == .ko ? "\(cellName) 인코더, S = \(steps)" : "\(cellName) encoder, S = \(steps)") : "\(cellName), T = \(steps)"
         switch (mode, language) {
         case (.forward, .en) where handsOver: return "\(n): the source read step by step, its last state handed to the decoder"
@@ -224,7 +237,7 @@ public struct UnrolledDiagram: Sendable {
         return attrs
     }
 
-    private func stateAttributes(_ state: String, t: Int, fill: String) -> [String: String] {
+    func stateAttributes(_ state: String, t: Int, fill: String) -> [String: String] {
         var attrs = ["label": "\(state)\(Style.subscripted(t))", "fillcolor": fill]
         guard let record, t <= record.steps else { return attrs }
         var tip = Style.vector("\(state)\(Style.subscripted(t))", state == "h" ? record.hidden(at: t) : record.cell(at: t))
@@ -233,12 +246,12 @@ public struct UnrolledDiagram: Sendable {
         return attrs
     }
 
-    private func inputTooltip(_ t: Int) -> [String: String] {
+    func inputTooltip(_ t: Int) -> [String: String] {
         guard let inputs, inputs.count >= t * inputSize else { return [:] }
         return ["tooltip": Style.vector("x\(Style.subscripted(t))", inputs[((t - 1) * inputSize)..<(t * inputSize)])]
     }
 
-    private func outputTooltip(_ t: Int) -> [String: String] {
+    func outputTooltip(_ t: Int) -> [String: String] {
         guard let outputs, outputs.count >= t * outputSize else { return [:] }
         return ["tooltip": Style.vector("y\(Style.subscripted(t))", outputs[((t - 1) * outputSize)..<(t * outputSize)])]
     }

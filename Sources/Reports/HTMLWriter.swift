@@ -1,6 +1,8 @@
 /// `index.html`: one self-contained page (inline CSS, inline SVG, inline script, no network)
 /// with a table of contents, the prose, each cell's source (collapsible) and its outputs.
 public enum HTMLWriter {
+    /// A diagram's colour key as the page sets it (for widgets that draw diagrams).
+
     public static func write(_ report: Report) -> String {
         let e = Escape.html
         let lang = report.language == "ko" ? "ko" : "en"
@@ -34,7 +36,8 @@ public enum HTMLWriter {
                         body += htmlTable(table)
                         body += dataLink(DataFiles.tableName(tableCount), "CSV", lang)
                     case .figure(let figure):
-                        body += "<figure id=\"\(e(figure.id))\">\(Legibility.svg(figure.svg))"
+                        body += figureOpening(figure)
+                        if !figure.legend.isEmpty { body += legend(figure.legend, language: lang) }
                         if !figure.caption.isEmpty { body += "<figcaption>\(InlineMath.html(figure.caption))</figcaption>" }
                         if let data = figure.data {
                             body += dataLink("\(figure.id).\(data.extension)", data.extension.uppercased(), lang)
@@ -85,7 +88,7 @@ public enum HTMLWriter {
             + "<h1>\(e(report.title))</h1>"
             + (report.summary.isEmpty ? "" : "<p class=\"summary\">\(e(report.summary))</p>")
         return page(
-            language: lang, title: report.title, css: (hasWidget ? StepThroughScript.css : "") + Legibility.css(lang) + Stylesheet.footer(report),
+            language: lang, title: report.title, css: (hasWidget ? StepThroughScript.css : "") + Legibility.css(lang) + FitWidth.css + Stylesheet.footer(report),
             bodyClass: report.showCode ? "show-code" : "hide-code", header: header,
             main: tableOfContents(headings, language: lang) + body,
             script: (hasWidget ? StepThroughScript.js + "\n" : "") + projectorScript + "\n" + Legibility.script, timings: hasTiming)
@@ -354,6 +357,39 @@ enum Stylesheet {
             }
         }
         return out + "\""
+    }
+}
+
+extension HTMLWriter {
+    /// A figure's opening tag, its title and its drawing (or its drawings for each width).
+    static func figureOpening(_ figure: Figure) -> String {
+        let e = Escape.html
+        let hasXL = figure.variants.count > 1 && figure.variants[0].widths == [.xl]
+        var out = "<figure id=\"\(e(figure.id))\"" + (figure.variants.isEmpty ? "" : " class=\"fitted\(hasXL ? " has-xl" : "")\"") + ">"
+        if let title = figure.title, !title.isEmpty { out += "<div class=\"fig-title\">\(e(title))</div>" }
+        if figure.variants.isEmpty { return out + Legibility.svg(figure.svg) }
+        for v in figure.variants {
+            out += "<div class=\"fv " + v.widths.map { "fv-" + $0.rawValue }.joined(separator: " ") + "\">" + Legibility.svg(v.svg) + "</div>"
+        }
+        return out
+    }
+
+    /// A diagram's colour key (under a figure, or a widget's graph): a swatch (or a line) and what it stands for, per entry.
+    public static func legend(_ entries: [LegendEntry], language: String) -> String {
+        let e = Escape.html
+        let items = entries.map { entry -> String in
+            let color = e(entry.color)
+            let swatch: String
+            switch entry.kind {
+            case .fill: swatch = "<span class=\"sw\" style=\"background: \(color)\"></span>"
+            case .line: swatch = "<span class=\"sw line\" style=\"border-color: \(color)\"></span>"
+            case .dashedLine: swatch = "<span class=\"sw line dashed\" style=\"border-color: \(color)\"></span>"
+            case .dashedBox: swatch = "<span class=\"sw box dashed\" style=\"border-color: \(color)\"></span>"
+            case .ramp: swatch = "<span class=\"sw ramp\" style=\"background: \(color)\"></span>"
+            }
+            return "<li>\(swatch)\(e(entry.label))</li>"
+        }.joined()
+        return "<ul class=\"fig-legend\" aria-label=\"\(e(language == "ko" ? "색 설명" : "colour key"))\">\(items)</ul>"
     }
 }
 

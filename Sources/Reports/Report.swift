@@ -118,6 +118,37 @@ public struct Table: Sendable {
     }
 }
 
+/// One entry of a figure's colour key, set under the drawing.
+public struct LegendEntry: Sendable, Equatable {
+    public enum Kind: String, Sendable { case fill, line, dashedLine, dashedBox, ramp }
+    /// A CSS colour (for `ramp`, a CSS gradient).
+    public var color: String
+    public var label: String
+    public var kind: Kind
+
+    public init(color: String, label: String, kind: Kind) {
+        self.color = color
+        self.label = label
+        self.kind = kind
+    }
+}
+
+/// One drawing of a figure, for the widths it reads at without scrolling.
+public struct FigureVariant: Sendable {
+    /// The SVG (without the figure's title, which the page shows above it).
+    public var svg: String
+    /// The widths this drawing is shown at.
+    public var widths: [FitWidth]
+    /// How many time steps it draws.
+    public var steps: Int
+
+    public init(svg: String, widths: [FitWidth], steps: Int) {
+        self.svg = svg
+        self.widths = widths
+        self.steps = steps
+    }
+}
+
 public struct Figure: Sendable {
     /// Stable id, also the figure's file name in the Markdown report (`fig-03.svg`).
     public var id: String
@@ -132,6 +163,14 @@ public struct Figure: Sendable {
     /// The data behind the figure, written beside report.md as `<id>.<extension>` and linked
     /// from the figure: CSV for charts, the trace's JSON for graphs of a recorded step.
     public var data: (extension: String, contents: String)?
+    /// A title shown above the drawing, outside it, so that it stays in view when a wide
+    /// drawing scrolls in its box (the drawings then carry none of their own).
+    public var title: String?
+    /// Drawings for different widths (`FitWidth`), widest first; the page shows the one that
+    /// fits. Empty: `svg` at every width.
+    public var variants: [FigureVariant] = []
+    /// The key to the drawing's colours (a diagram's; charts carry their own).
+    public var legend: [LegendEntry] = []
 
     public init(id: String, svg: String, caption: String, alt: String = "", file: String? = nil,
                 data: (extension: String, contents: String)? = nil) {
