@@ -34,6 +34,11 @@ def main():
             root.screenshot(str(DOCS / "step-through-forward.png"))
             root.send_keys("b", Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
             root.screenshot(str(DOCS / "step-through-backward.png"))
+            # The gate-level unrolled graph: one column per step, folded to the page column.
+            gates = [f for f in driver.find_elements(By.CSS_SELECTOR, "figure.fitted")
+                     if f.find_elements(By.CSS_SELECTOR, "[id$='gate_f_1']")][0]
+            driver.execute_script("arguments[0].scrollIntoView()", gates)
+            gates.screenshot(str(DOCS / "gate-level.png"))
             # Connectivity (lesson 06): the matrix and the strip, pointing at the last output.
             subprocess.run([str(RNNLAB), "run", str(ROOT / "lessons" / "06-character-language-model.md"), "-o", str(out), "-q"], check=True)
             driver.get((out / "06-character-language-model" / "index.html").as_uri())
