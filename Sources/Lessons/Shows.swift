@@ -224,7 +224,8 @@ enum Shows {
         case "deep_graph":
             let model = try state.model(o["model"], options: o)
             let steps = state.steps[model.name]?.record.steps ?? 4
-            return [try graphviz(state, StackedDiagram.dot(spec: model.network.spec, steps: steps, language: language), caption: "", o: o)]
+            let d = StackedDiagram(spec: model.network.spec, steps: steps, language: language)
+            return [try graphviz(state, d.dot, caption: "", o: o, fitting: d)]
         case "shapes":
             return [try graphviz(state, ShapesDiagram.dot(language: language), caption: "", o: o)]
         case "predictions":

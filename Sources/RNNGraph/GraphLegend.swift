@@ -42,7 +42,10 @@ public enum GraphLegend {
                                    kind: .fill), at: min(out.count, 2))
         }
         if cellEdges {
-            out.append(LegendEntry(color: "#b26b00", label: ko ? "주황 화살표: 셀 상태가 흐르는 길" : "orange arrows: the cell state's path", kind: .line))
+            let label = graph.name == "stacked"
+                ? (ko ? "주황 화살표: 순환 a<t−1> → a<t> (점선: 접은 단계를 건너뜀)" : "orange arrows: the recurrence a<t−1> → a<t> (dashed: across folded steps)")
+                : (ko ? "주황 화살표: 셀 상태가 흐르는 길" : "orange arrows: the cell state's path")
+            out.append(LegendEntry(color: "#b26b00", label: label, kind: .line))
         }
         if peepholes {
             out.append(LegendEntry(color: "#555555", label: ko ? "점선 화살표: 핍홀 (c → 게이트)" : "dashed arrows: peepholes (c → gates)", kind: .dashedLine))

@@ -12,7 +12,7 @@ from test_lessons import LESSONS, LEGIBILITY_JS, ROOT
 @pytest.fixture(scope="module")
 def out(tmp_path_factory, rnnlab):
     folder = tmp_path_factory.mktemp("graphs") / "out"
-    names = ["13-lstm-gates.md", "13-lstm-gates.ko.md", "03-vanilla-rnn.md", "16-bidirectional.md", "19-seq2seq.md"]
+    names = ["13-lstm-gates.md", "13-lstm-gates.ko.md", "03-vanilla-rnn.md", "16-bidirectional.md", "17-bidirectional-deep.md", "19-seq2seq.md"]
     run = subprocess.run([rnnlab, "run", *[str(ROOT / "lessons" / n) for n in names], "-o", str(folder), "-q"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -73,7 +73,7 @@ def test_folding_follows_the_width_and_text_stays_legible(driver, out):
     seen = {}
     try:
         for width in (1920, 1280, 390):
-            driver.set_window_size(width, 1000)
+            driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
             fig = gate_figure(driver, page)
             nodes = driver.execute_script(NODES_JS, fig)
             seen[width] = shown_steps(nodes)
@@ -90,7 +90,7 @@ def test_folding_follows_the_width_and_text_stays_legible(driver, out):
                     return t.left >= f.left - 1 && t.right <= f.right + 1 && t.width > 0;""", fig, title)
                 assert inside, "the title scrolled out of its box"
     finally:
-        driver.set_window_size(1200, 1600)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert seen[1920] == list(range(1, 8)), "a wide screen shows all seven steps"
     assert len(seen[1920]) > len(seen[1280]) > len(seen[390]) >= 2
     assert seen[390][0] == 1 and seen[390][-1] == 7
@@ -115,11 +115,11 @@ A4_TEXT_WIDTH = 688  # 210 mm less the handout's 14 mm margins, in CSS px
 def test_handout_figures_are_legible_on_an_a4_page(driver, out, rnnlab, tmp_path):
     """The print stylesheet at the A4 page's text width: the graph drawn for that width, no
     figure wider than the page, and figure text at least 9 px (figures no longer shrink to fit)."""
-    driver.set_window_size(A4_TEXT_WIDTH, 1000)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": A4_TEXT_WIDTH, "height": 1000, "deviceScaleFactor": 1, "mobile": False})
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     problems = []
     try:
-        for lesson in ("13-lstm-gates", "13-lstm-gates.ko", "03-vanilla-rnn", "16-bidirectional", "19-seq2seq"):
+        for lesson in ("13-lstm-gates", "13-lstm-gates.ko", "03-vanilla-rnn", "16-bidirectional", "17-bidirectional-deep", "19-seq2seq"):
             driver.get((out / lesson / "index.html").resolve().as_uri())
             width = driver.execute_script("return document.documentElement.clientWidth")
             assert abs(width - A4_TEXT_WIDTH) < 20, width
@@ -130,5 +130,5 @@ def test_handout_figures_are_legible_on_an_a4_page(driver, out, rnnlab, tmp_path
             problems += [f"{lesson}: {w} wider than the page" for w in wide]
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
-        driver.set_window_size(1200, 1600)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert not problems, "\n".join(problems)

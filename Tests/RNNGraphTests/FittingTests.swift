@@ -74,6 +74,37 @@ struct FittingTests {
         }
     }
 
+    /// The stacked and bidirectional grid: every step a column (its input, output and each
+    /// layer's nodes at one x, a bidirectional layer's two directions either side of it), every
+    /// row at one height; folded steps leave the first and last columns.
+    @Test(arguments: [false, true])
+    func stackedGridIsAlignedInColumns(bidirectional: Bool) throws {
+        let spec = NetworkSpec(cell: .lstm, inputSize: 2, hiddenSizes: [3, 3], outputSize: 1, bidirectional: bidirectional)
+        let svg = try Graphviz.svg(StackedDiagram.dot(spec: spec, steps: 4))
+        func point(_ id: String) throws -> (Double, Double) {
+            let start = try #require(svg.range(of: "<g id=\"\(id)\" class=\"node\">"), "\(id)")
+            let text = svg[start.upperBound...]
+            let p = try #require(text.range(of: #"<text text-anchor="middle" x="-?[0-9.]+" y="-?[0-9.]+""#, options: .regularExpression))
+            let numbers = text[p].split { !"0123456789.-".contains($0) }.compactMap { Double($0) }
+            return (numbers[0], numbers[1])
+        }
+        let rows = ["x"] + (1...2).flatMap { l in bidirectional ? ["af_\(l)", "ab_\(l)"] : ["a_\(l)"] } + ["y"]
+        for t in 1...4 {
+            let centre = try point("x_\(t)").0
+            for r in rows {
+                let p = try point("\(r)_\(t)")
+                let expected = r.hasPrefix("af") ? centre - StackedDiagram.offset : r.hasPrefix("ab") ? centre + StackedDiagram.offset : centre
+                #expect(abs(p.0 - expected) < 0.5, "\(r)_\(t) is out of its column")
+                #expect(abs(p.1 - (try point("\(r)_1")).1) < 0.5, "row \(r) is not level")
+            }
+        }
+        var folded = StackedDiagram(spec: spec, steps: 8)
+        folded.maxVisible = 3
+        let ids = DiagramTests.ids(try Graphviz.svg(folded.dot))
+        #expect(ids.contains("x_1") && ids.contains("x_8") && ids.contains("x_7") && !ids.contains("x_4"))
+        #expect(ids.contains("fold_2_6"))
+    }
+
     @Test func colourKeyNamesWhatTheDiagramUses() {
         let spec = DiagramTests.specs[2].1  // LSTM with peepholes
         var d = UnrolledDiagram(trace: DiagramTests.trace(spec, steps: 20))
