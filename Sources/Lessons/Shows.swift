@@ -18,7 +18,8 @@ enum Shows {
                 outputs += try one(kind, empty, state: state)
             } else {
                 let o = try item.mapping(allowed: ["what", "model", "data", "of", "unit", "step", "steps", "log", "gates", "sweep",
-                                                   "on", "index", "count", "top", "tolerance", "caption", "half", "tokens", "name"])
+                                                   "on", "index", "count", "top", "tolerance", "caption", "half", "tokens", "name",
+                                                   "layer", "direction"])
                 var shown = try one(try o.required("what").choice(kinds), o, state: state)
                 if let c = o["caption"] { try caption(c, on: &shown) }
                 outputs += shown
@@ -104,6 +105,27 @@ enum Shows {
         }
     }
 
+    /// The trace of the layer and direction a step-through asks for (`layer: 2`, `direction:
+    /// backward`), as a trace of its own (`Trace.layerView`); the first layer's forward cell
+    /// when it asks for neither.
+    static func layerOf(_ trace: Trace, _ o: Options) throws(LessonError) -> Trace {
+        let spec = trace.model.network.spec
+        let L = spec.hiddenSizes.count
+        var layer = 1, direction = 0
+        if let f = o["layer"] {
+            guard L > 1 else { throw f.error("layer: this network has one layer; layer applies to a stacked network (hidden_size: [a, b, …])") }
+            layer = try f.int(min: 1, max: L)
+        }
+        if let f = o["direction"] {
+            let d = try f.choice(["forward", "backward"])
+            guard spec.bidirectional || d == "forward" else {
+                throw f.error("direction: is \"backward\", but this network is not bidirectional")
+            }
+            direction = d == "forward" ? 0 : 1
+        }
+        return layer == 1 && direction == 0 ? trace : trace.layerView(layer: layer - 1, direction: direction)
+    }
+
     /// Every `id="…"` in an SVG prefixed, so that several inline figures can share a page.
     static func prefixIds(_ svg: String, with prefix: String) -> String {
         svg.replacingOccurrences(of: " id=\"", with: " id=\"\(prefix)")
@@ -120,6 +142,9 @@ enum Shows {
         let language: DiagramLanguage = ko ? .ko : .en
         if seq2seqKinds.contains(kind), namesSeq2Seq(o, state) { return try seq2seq(kind, o, state: state) }
         if let half = o["half"] { throw half.error("half applies to the step_through of an encoder–decoder only") }
+        for key in ["layer", "direction"] where kind != "step_through" {
+            if let f = o[key] { throw f.error("\(key) applies to step_through only (which layer or direction of a stacked or bidirectional network to step through)") }
+        }
         // A feed-forward model takes the shows that read its weights or outputs (FeedForwardShows.swift).
         if kind != "shapes" && kind != "sweep" && kind != "what_if", let model = try state.feedForward(o["model"]) {
             return try feedForward(kind, model, o, state: state)
@@ -237,7 +262,7 @@ enum Shows {
         case "what_if":
             return try WhatIf.output(o, state: state)
         case "step_through":
-            let trace = try trace(o, state, kind)
+            let trace = try layerOf(try trace(o, state, kind), o)
             // The symbols of the data the model was stepped on, for token models.
             let model = try state.model(o["model"], options: o)
             let symbols = (model.dataName ?? state.lastData).flatMap { state.datasets[$0]?.vocabulary } ?? []

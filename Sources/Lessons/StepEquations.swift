@@ -91,7 +91,10 @@ struct StepEquations {
         }
 
         // Backward: dL/dh_t from the output at t (or the layer above) …
-        if !stacked {
+        if let above = trace.fromAbove {
+            // … as a layer view recorded it (one layer of a larger network, `Trace.layerView`).
+            add("e", steps: 1...T) { t, j in above[(t - 1) * H + j] }
+        } else if !stacked {
             // An encoder has no readout: nothing comes from an output.
             if let slot = network.layout.slot(named: "W_hy") {
                 let why = Weight(p, slot), Y = why.rows, dy = trace.record.dy

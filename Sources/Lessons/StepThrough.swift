@@ -112,6 +112,7 @@ enum StepThrough {
         diagram.handsOver = encoder
         diagram.handsOverCellState = trace.handedBack?.dc != nil
         diagram.inputLabels = inputLabels
+        if let view = trace.view, view.layer < view.layers - 1 { diagram.outputName = "a[\(view.layer + 2)]" }
         // Backward, the same graph with its arrows reversed and drawn by the gradient's size.
         var gradientDiagram = diagram
         gradientDiagram.mode = .gradient
@@ -141,6 +142,17 @@ enum StepThrough {
             unitsNote = ko ? "\(H)개 유닛 중 \(list)번 유닛을 보여 줍니다 (`unit:`으로 고를 수 있습니다). 노름과 손실은 모든 유닛으로 계산합니다."
                            : "Units \(list) of \(H) are shown (pick others with `unit:`); norms and losses use all units."
         }
+        // A layer view says which cell it is, and in which order its steps run.
+        var layerNote = ""
+        if let view = trace.view {
+            let which = ko ? "\(view.layers)개 층 중 \(view.layer + 1)층" : "Layer \(view.layer + 1) of \(view.layers)"
+            let direction = view.direction == 1
+                ? (ko ? ", 역방향 셀: 이 셀의 t단계는 시퀀스의 T + 1 − t번째 입력을 읽습니다" : ", the backward cell: its step t reads the sequence's step T + 1 − t")
+                : ""
+            let input = view.layer == 0 ? "" : (ko ? "; x_t는 아래층의 출력입니다" : "; its x_t is the layer below's output")
+            let from = view.layer < view.layers - 1 ? (ko ? "; 역전파의 e는 위층에서 옵니다" : "; backward, e comes from the layer above") : ""
+            layerNote = "<p class=\"st-layer\">" + Escape.html(which + direction + input + from + ".") + "</p>\n"
+        }
         let html = """
             <section class="stepthrough"\(sharedTemplates.map { " data-templates=\"\(Escape.html($0))\"" } ?? "") id="\(id)" tabindex="0" aria-label="\(Escape.html(ko ? "시점별 단계 보기" : "Step-through"))">
             <div class="interactive">
@@ -152,7 +164,7 @@ enum StepThrough {
             <label><span class="l-unit"></span> <select data-act="unit"></select></label>
             </div>
             <p class="keys"></p>
-            <div class="st-status" aria-live="polite"></div>
+            \(layerNote)<div class="st-status" aria-live="polite"></div>
             \(forwardBox)
             \(backwardBox)
             <div class="st-panel"></div>
@@ -196,7 +208,8 @@ enum StepThrough {
         let shown = Array(units.prefix(max(1, equationBudget / max(perUnit, 1))))
         let eq = StepEquations(trace: trace, units: shown)
         var html = ""
-        let stacked = trace.model.network.spec.hiddenSizes.count > 1
+        // Does dL/dh_t come from a layer above (rather than the readout)?
+        let stacked = trace.view.map { $0.layer < $0.layers - 1 } ?? (trace.model.network.spec.hiddenSizes.count > 1)
         let handOver = trace.handedBack.map { StepEquations.HandOver(cellState: $0.dc != nil) }
         for (key, tex) in StepEquations.templates(r.spec, stacked: stacked, truncated: trace.truncation != nil, handOver: handOver, language: language)
         where renderTemplates {

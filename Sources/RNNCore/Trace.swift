@@ -13,6 +13,12 @@ public struct Trace: Sendable {
     /// outside the network: for an encoder, what its decoder hands back (nil for a network that
     /// ends in its own loss).
     public let handedBack: StateGradient?
+    /// For a view of one layer of a larger network (`layerView`): the part of dL/dh_t (T × H,
+    /// in the cell's own step order) that comes from outside the cell at every step — from the
+    /// layer above, or from the readout for the top layer.
+    public internal(set) var fromAbove: [Double]?
+    /// For a view of one layer: which (0-based layer, direction) of how many layers.
+    public internal(set) var view: (layer: Int, direction: Int, layers: Int)?
 
     /// Runs forward, backward and the Jacobian norms.
     public init(model: Model, sample: Sample, truncation: Int? = nil) {

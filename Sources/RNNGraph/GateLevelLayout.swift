@@ -143,7 +143,7 @@ extension UnrolledDiagram {
                 g.statements.append(.edge(from: from, to: to, attributes: attributes))
             }
             if !handsOver {
-                g.node("y_\(t)", ["label": "y\(s)", "fillcolor": Style.output, "pos": pos(x + W, plan.ioRow + 0.9)]
+                g.node("y_\(t)", ["label": outputName + s, "fillcolor": Style.output, "pos": pos(x + W, plan.ioRow + 0.9)]
                     .merging(outputTooltip(t)) { _, b in b })
                 g.edge("h_\(t)", "y_\(t)")
             }

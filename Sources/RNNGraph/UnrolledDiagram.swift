@@ -36,6 +36,9 @@ public struct UnrolledDiagram: Sendable {
     /// "decoder" node, along which the gradient comes back in the gradient view.
     public var handsOver = false
     public var handsOverCellState = false
+    /// What h_t feeds, as its nodes are labelled (`y`; for one layer of a stacked network, the
+    /// layer above, `a[3]`).
+    public var outputName = "y"
     /// Labels for x_t (the source tokens), shown under x_t.
     public var inputLabels: [String]?
 
@@ -162,7 +165,7 @@ public struct UnrolledDiagram: Sendable {
             }
             if !handsOver {
                 let y = "y_\(t)"
-                g.node(y, ["label": "y\(s)", "fillcolor": Style.output].merging(outputTooltip(t)) { _, b in b })
+                g.node(y, ["label": outputName + s, "fillcolor": Style.output].merging(outputTooltip(t)) { _, b in b })
                 outputsRow.append(y)
                 g.edge("h_\(t)", y)
                 if lossOnAllSteps || t == steps { g.edge(y, "loss") }

@@ -161,7 +161,9 @@ enum StepThroughScript {
       s += row(lang.dh, "dh", vec(dh, t), kind, gMax, sg) + scalar("‖" + lang.dh + "‖", "dhNorm", d.dhNorm[t], sg);
       if (dc) s += row(lang.dc, "dc", vec(dc, t), kind, gMax, sg) + scalar("‖" + lang.dc + "‖", "dcNorm", d.dcNorm[t], sg);
       var top = d.dhNorm[T];
-      s += scalar(lang.reach, "reach", top > 0 ? d.dhNorm[t] / top : NaN, sg) + scalar(d.cell === "lstm" ? "‖∂(h,c)_T/∂(h,c)_t‖" : lang.jac, "jac", d.jac[t], sg);
+      // (No ratio where nothing arrives at T, as in a backward-in-time cell whose last step
+      // is the sequence's first, which a last-step loss never reads.)
+      s += (top > 0 ? scalar(lang.reach, "reach", d.dhNorm[t] / top, sg) : "") + scalar(d.cell === "lstm" ? "‖∂(h,c)_T/∂(h,c)_t‖" : lang.jac, "jac", d.jac[t], sg);
       return s;
     }
 

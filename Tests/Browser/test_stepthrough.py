@@ -367,3 +367,53 @@ def test_a_decoder_step_shows_its_most_probable_tokens_and_the_one_the_loss_want
         term = shown(decoder, "lossTerm")[0]
         assert abs(p_target - math.exp(-term * T)) < 2e-3, (t, wanted, term)
     assert "EOS" in wanted  # the last step must write EOS
+
+
+LAYER_LESSON = """---
+title: Layer view
+language: en
+seed: 2
+---
+```rnnlab
+model: {name: m, cell: lstm, bidirectional: true, input_size: 2, hidden_size: [3, 3], output_size: 1}
+data: {name: d, task: inline, loss: mse_all, sequences: [{x: [[0.5, -0.2], [0.1, 0.9], [-0.7, 0.3], [0.4, 0.4], [-0.1, -0.8]], targets: [[0.2], [-0.1], [0.5], [0.3], [-0.4]]}]}
+step: {}
+show: [unrolled, {what: step_through, layer: 2, direction: backward}]
+```
+"""
+
+
+def test_a_stacked_bidirectional_layer_is_stepped_through_with_its_own_numbers(driver, tmp_path, rnnlab):
+    """`layer: 2, direction: backward` steps through that cell: its gates, states and gradients
+    at each of its own steps are the trace's for that layer and direction (the graph's data file
+    holds every layer's record), and the page says which cell it is."""
+    (tmp_path / "lesson.md").write_text(LAYER_LESSON)
+    subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp_path, check=True)
+    trace = json.loads((tmp_path / "out" / "lesson" / "fig-01.json").read_text())
+    cell = next(x for x in trace["layers"] if x["layer"] == 2 and x["direction"] == "backward")
+    first = next(x for x in trace["layers"] if x["layer"] == 1 and x["direction"] == "forward")
+    root = open_widget(driver, (tmp_path / "out" / "lesson" / "index.html").resolve().as_uri())
+    assert "Layer 2 of 2" in root.find_element(By.CSS_SELECTOR, ".st-layer").text
+    steps = len(cell["forward"])
+    root.send_keys(Keys.HOME)
+    for t in range(1, steps + 1):
+        root.send_keys(Keys.ARROW_RIGHT)
+        expected = cell["forward"][t - 1]
+        for gate in ("f", "i", "c_tilde", "o"):
+            for j, v in shown(root, gate).items():
+                assert close_fixed(v, expected["gates"][gate][j]), (t, gate, j)
+        for key in ("h", "c"):
+            values = shown(root, key)
+            assert len(values) == 3
+            for j, v in values.items():
+                assert close_fixed(v, expected[key][j]), (t, key, j)
+        # not the first layer's numbers
+        assert any(not close_fixed(v, first["forward"][t - 1]["h"][j]) for j, v in shown(root, "h").items())
+    root.send_keys("b", Keys.HOME)
+    for t in range(steps, -1, -1):
+        if t < steps:
+            root.send_keys(Keys.ARROW_RIGHT)
+        for key in ("dh", "dc"):
+            for j, v in shown(root, key).items():
+                assert close_sig(v, cell["backward"][t][key][j]), (t, key, j, v, cell["backward"][t][key][j])
+    assert severe_logs(driver) == []

@@ -109,6 +109,37 @@ struct StepEquationTests {
         }
     }
 
+    /// Every layer and direction of a stacked or bidirectional network, stepped through as its
+    /// own trace (`Trace.layerView`): the forward terms add up to that cell's pre-activations
+    /// from the input it read, and the backward terms (what came from above, the direct path,
+    /// the recurrence) to its recorded dL/dh_t and dL/dc_t.
+    @Test(arguments: [7, 8, 9, 14])
+    func everyLayerAndDirectionAddsUp(_ k: Int) throws {
+        let (name, spec, truncation) = Self.cases[k]
+        let full = Self.trace(spec, truncation: truncation)
+        for l in spec.hiddenSizes.indices {
+            for d in 0..<(spec.bidirectional ? 2 : 1) {
+                let view = full.layerView(layer: l, direction: d)
+                let r = view.record.layers[0][0], H = r.hiddenSize, T = r.steps
+                #expect(r.h == full.record.layers[l][d].h)
+                let eq = StepEquations(trace: view, units: Array(0..<H))
+                func term(_ key: String, _ t: Int, _ n: Int) -> Double { eq.term(key, t: t, unit: n) ?? 0 }
+                Self.expectForwardTermsAddUp(eq, r, name: "\(name) layer \(l + 1) direction \(d)")
+                for n in 0..<H {
+                    for t in 0...T {
+                        let dh = term("e", t, n) + term("dir", t, n) + term("rho", t, n)
+                        #expect(Self.close(dh, r.dh[t * H + n], 1e-10), "\(name) layer \(l + 1) direction \(d) dh t=\(t) unit \(n): \(dh) vs \(r.dh[t * H + n])")
+                        if spec.cell == .lstm {
+                            let dc = term("dc.f", t, n) + term("dc.h", t, n) + term("dc.p", t, n)
+                            #expect(Self.close(dc, r.dc[t * H + n], 1e-10), "\(name) layer \(l + 1) direction \(d) dc t=\(t)")
+                        }
+                    }
+                    #expect(term("e", T, n) != 0 || term("e", 1, n) != 0, "\(name) layer \(l + 1) direction \(d): nothing from above")
+                }
+            }
+        }
+    }
+
     /// The names a template's slots may use for this cell: what the script can look up.
     static func resolvable(_ eq: StepEquations, _ kind: CellKind) -> Set<String> {
         var names: Set<String> = ["t", "t-1", "t+1", "j", "h", "dh"]
