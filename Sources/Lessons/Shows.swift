@@ -105,6 +105,37 @@ enum Shows {
         }
     }
 
+    /// `layer: all`: a step-through of every cell of a stacked or bidirectional network, one
+    /// shown at a time, chosen by a menu (the fragment of any of them opens it).
+    static func everyLayer(_ trace: Trace, _ o: Options, state: LessonState) throws(LessonError) -> [Output] {
+        let spec = trace.model.network.spec
+        guard spec.hiddenSizes.count > 1 || spec.bidirectional else {
+            throw o["layer"]!.error("layer: all needs a stacked or bidirectional network (this one has one cell)")
+        }
+        if let f = o["direction"] { throw f.error("direction: with layer: all, every direction is shown") }
+        let ko = state.language == "ko"
+        let model = try state.model(o["model"], options: o)
+        let symbols = (model.dataName ?? state.lastData).flatMap { state.datasets[$0]?.vocabulary } ?? []
+        var options = "", panels = "", markdown = ""
+        var k = 0
+        for l in spec.hiddenSizes.indices {
+            for d in 0..<(spec.bidirectional ? 2 : 1) {
+                let view = l == 0 && d == 0 ? trace : trace.layerView(layer: l, direction: d)
+                let arrow = spec.bidirectional ? (d == 0 ? (ko ? " 정방향 →" : " forward →") : (ko ? " 역방향 ←" : " backward ←")) : ""
+                let name = (ko ? "\(l + 1)층" : "layer \(l + 1)") + arrow
+                state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: view, language: state.language, symbols: symbols))
+                guard case .widget(let html, let md) = try StepThrough.output(view, state: state, o: o, symbols: symbols) else { continue }
+                options += "<option value=\"\(k)\">\(Escape.html(name))</option>"
+                panels += "<div class=\"st-layer-panel\" data-k=\"\(k)\"\(k == 0 ? "" : " hidden")>\n\(html)\n</div>\n"
+                markdown += "*\(name)*\n\n" + md + "\n"
+                k += 1
+            }
+        }
+        let label = ko ? "셀" : "cell"
+        let html = "<div class=\"st-layers\"><p class=\"st-layer-choice\"><label>\(label) <select data-act=\"layer\">\(options)</select></label></p>\n\(panels)</div>"
+        return [.widget(html: html, markdown: markdown)]
+    }
+
     /// The trace of the layer and direction a step-through asks for (`layer: 2`, `direction:
     /// backward`), as a trace of its own (`Trace.layerView`); the first layer's forward cell
     /// when it asks for neither.
@@ -262,6 +293,9 @@ enum Shows {
         case "what_if":
             return try WhatIf.output(o, state: state)
         case "step_through":
+            if let f = o["layer"], f.isScalar, (try? f.string()) == "all" {
+                return try everyLayer(try trace(o, state, kind), o, state: state)
+            }
             let trace = try layerOf(try trace(o, state, kind), o)
             // The symbols of the data the model was stepped on, for token models.
             let model = try state.model(o["model"], options: o)

@@ -271,6 +271,7 @@ enum StepThroughScript {
       moveMarker(st.t);
       if (!keepHash && history.replaceState) history.replaceState(null, "", "#" + d.id + "=" + st.pass + st.t + (st.unit ? "u" + (d.units[st.unit] + 1) : ""));
     };
+    this.position = function () { return st.t; };
     this.step = function (dir) { self.show(st.t + (st.pass === "f" ? dir : -dir)); };
     this.first = function () { self.show(st.pass === "f" ? 0 : T); };
     this.last = function () { self.show(st.pass === "f" ? T : 0); };
@@ -368,7 +369,29 @@ enum StepThroughScript {
     this.choose = choose;
   }
 
+  // A stacked or bidirectional network's cells, one step-through each, chosen by a menu; a
+  // fragment naming one of them (#st-05-l2b=b3u2) opens its cell.
+  function Layers(box) {
+    var select = box.querySelector("select[data-act=layer]"), panels = box.querySelectorAll(".st-layer-panel");
+    function choose(k) {
+      select.value = k;
+      panels.forEach(function (p) { p.hidden = p.getAttribute("data-k") !== String(k); });
+    }
+    select.addEventListener("change", function () {
+      choose(select.value);
+      var root = box.querySelector('.st-layer-panel[data-k="' + select.value + '"] .stepthrough');
+      if (root && root.stepThrough) root.stepThrough.show(root.stepThrough.position(), null);
+    });
+    var chosen = "0";
+    panels.forEach(function (p) {
+      var root = p.querySelector(".stepthrough");
+      if (root && location.hash.indexOf("#" + root.id + "=") === 0) chosen = p.getAttribute("data-k");
+    });
+    choose(chosen);
+  }
+
   function start() {
+    document.querySelectorAll(".st-layers").forEach(function (box) { box.layers = new Layers(box); });
     document.querySelectorAll(".stepthrough").forEach(function (root) { root.stepThrough = new Widget(root); });
     document.querySelectorAll(".connectivity").forEach(function (box) { box.connectivity = new Connectivity(box); });
     document.querySelectorAll(".what-if").forEach(function (box) { box.whatIf = new WhatIf(box); });
@@ -429,7 +452,9 @@ enum StepThroughScript {
         .wi-control { display: flex; flex-wrap: wrap; align-items: center; gap: .4rem .8rem; margin: .2rem 0; }
         .wi-control label { font-weight: bold; } .wi-control input[type=range] { flex: 1 1 12rem; min-width: 8rem; }
         .wi-values, .wi-hint { font-size: .8rem; color: var(--muted); } .wi-hint { margin: .2rem 0 .5rem; }
-        .wi-panel[hidden] { display: none; }
+        .wi-panel[hidden], .st-layer-panel[hidden] { display: none; }
+        .st-layers > .st-layer-choice { margin: .4rem 0; font-size: .9rem; }
+        @media print { .st-layers .st-layer-panel[hidden] { display: block; } .st-layer-choice { display: none; } }
         @media print { .what-if .wi-panel[hidden] { display: block; } .wi-control input, .wi-hint { display: none; } }
         .multiples { display: flex; flex-wrap: wrap; gap: 6px; }
         .multiple { border: 1px solid var(--rule); padding: 3px; width: 15.5%; min-width: 90px; }

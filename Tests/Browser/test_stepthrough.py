@@ -417,3 +417,39 @@ def test_a_stacked_bidirectional_layer_is_stepped_through_with_its_own_numbers(d
             for j, v in shown(root, key).items():
                 assert close_sig(v, cell["backward"][t][key][j]), (t, key, j, v, cell["backward"][t][key][j])
     assert severe_logs(driver) == []
+
+
+def test_layer_all_offers_every_cell_and_the_fragment_keeps_the_chosen_one(driver, tmp_path, rnnlab):
+    """`layer: all`: a menu of every layer and direction; choosing one shows its step-through
+    (its own numbers), and a fragment naming it opens that cell at that step after a reload."""
+    (tmp_path / "lesson.md").write_text(LAYER_LESSON.replace("{what: step_through, layer: 2, direction: backward}",
+                                                             "{what: step_through, layer: all}"))
+    subprocess.run([rnnlab, "run", "lesson.md", "-o", "out", "-q"], cwd=tmp_path, check=True)
+    trace = json.loads((tmp_path / "out" / "lesson" / "fig-01.json").read_text())
+    url = (tmp_path / "out" / "lesson" / "index.html").resolve().as_uri()
+    driver.get(url)
+    menu = driver.find_element(By.CSS_SELECTOR, ".st-layers select[data-act=layer]")
+    names = [o.text for o in menu.find_elements(By.TAG_NAME, "option")]
+    assert names == ["layer 1 forward →", "layer 1 backward ←", "layer 2 forward →", "layer 2 backward ←"]
+    visible = lambda: [r for r in driver.find_elements(By.CSS_SELECTOR, ".st-layers .stepthrough") if r.is_displayed()]
+    assert len(visible()) == 1
+    from selenium.webdriver.support.ui import Select
+    for k, (layer, direction) in enumerate([(1, "forward"), (1, "backward"), (2, "forward"), (2, "backward")]):
+        Select(menu).select_by_index(k)
+        [root] = visible()
+        cell = next(x for x in trace["layers"] if x["layer"] == layer and x["direction"] == direction)
+        driver.execute_script("arguments[0].focus()", root)
+        root.send_keys("f", Keys.HOME, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+        for j, v in shown(root, "h").items():
+            assert close_fixed(v, cell["forward"][1]["h"][j]), (layer, direction, j)
+    # The fragment of the last cell's widget, backward at t = 2, survives a reload.
+    [root] = visible()
+    root.send_keys("b", Keys.HOME, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+    fragment = driver.execute_script("return location.hash")
+    assert fragment.startswith("#" + root.get_attribute("id") + "=b2")
+    driver.get("about:blank")
+    driver.get(url + fragment)
+    [root] = visible()
+    assert Select(driver.find_element(By.CSS_SELECTOR, ".st-layers select[data-act=layer]")).first_selected_option.text == "layer 2 backward ←"
+    assert "backward" in status(root) and "t = 2 " in status(root) + " "
+    assert severe_logs(driver) == []
