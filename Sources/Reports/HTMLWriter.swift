@@ -265,6 +265,9 @@ enum Stylesheet {
         .note p { margin: .3rem 0; }
         math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", "DejaVu Math TeX Gyre", math; }
         math[display="block"] { margin: .5em 0; overflow-x: auto; overflow-y: hidden; }
+        /* An inline formula cannot break across lines: on a narrow phone (360 px) a long one
+           scrolls inside its paragraph instead of running off the page. */
+        @media (max-width: 480px) { main p { overflow-x: auto; } }
         math .boxed { border: 1px solid currentColor; padding: .1em .25em; } .math-error { color: var(--warn); }
         .data-link { margin: .1rem 0 .6rem; font-size: .8rem; } .data-link a { color: var(--muted); }
         nav.toc { border: 1px solid var(--rule); padding: .5rem 1rem; margin: 1rem 0; font-size: .9rem; }

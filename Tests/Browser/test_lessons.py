@@ -179,9 +179,9 @@ return out;
 """
 
 
-@pytest.mark.parametrize("width", [390, 1280, 1920])
+@pytest.mark.parametrize("width", [360, 390, 1280, 1920])
 def test_every_page_fits_its_width_and_figure_text_stays_legible(driver, lessons_out, width):
-    """At a phone's, a laptop's and a wide screen's width: nothing scrolls the page sideways or is
+    """At the narrowest phone's (360 px), a phone's, a laptop's and a wide screen's width: nothing scrolls the page sideways or is
     cut off at its edge, and the smallest text in any figure is at least 9 px high (a figure too
     wide for its column scrolls in its own box instead of shrinking)."""
     # Headless Chromium will not make a window narrower than about 500 px, so the viewport's
