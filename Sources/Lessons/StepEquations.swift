@@ -91,32 +91,12 @@ struct StepEquations {
         }
 
         // Backward: dL/dh_t from the output at t (or the layer above) …
-        if let above = trace.fromAbove {
-            // … as a layer view recorded it (one layer of a larger network, `Trace.layerView`).
+        // (the readout's columns, or the layer above's input weights, transposed, times the
+        // gradients they carried: `Trace.gradientFromAbove`, which a layer view has already
+        // taken for its cell). An encoder's one layer has no readout: nothing comes from above.
+        if let above = trace.fromAbove ?? (stacked || network.layout.slot(named: "W_hy") != nil
+                                           ? trace.gradientFromAbove(layer: 0, direction: 0) : nil) {
             add("e", steps: 1...T) { t, j in above[(t - 1) * H + j] }
-        } else if !stacked {
-            // An encoder has no readout: nothing comes from an output.
-            if let slot = network.layout.slot(named: "W_hy") {
-                let why = Weight(p, slot), Y = why.rows, dy = trace.record.dy
-                add("e", steps: 1...T) { t, j in why.column(j, dot: dy[((t - 1) * Y)..<(t * Y)]) }
-            }
-        } else {
-            // … the layer above reads h_t through its input weights, in each of its directions.
-            let above = trace.record.layers[1]
-            var inputs: [(Weight, CellRecord, reversed: Bool)] = []
-            for (d, cell) in above.enumerated() {
-                let p2 = "layer2." + (bidirectional ? (d == 0 ? "forward." : "backward.") : "")
-                for key in keys { inputs.append((Weight(p, network.layout.slot(named: p2 + "W_x" + key)!), cell, d == 1)) }
-            }
-            add("e", steps: 1...T) { t, j in
-                var sum = 0.0
-                for (g, (w, cell, reversed)) in inputs.enumerated() {
-                    let H2 = cell.hiddenSize, G2 = cell.gateWidth, s = reversed ? T + 1 - t : t
-                    let gi = g % keys.count, start = (s - 1) * G2 + gi * H2
-                    sum += w.column(j, dot: cell.dPreActivations[start..<(start + H2)])
-                }
-                return sum
-            }
         }
         // … at the last step, what came from outside (an encoder's decoder hands back
         // dL/dh_0, and dL/dc_0 when both are LSTMs) …
@@ -186,10 +166,8 @@ struct StepEquations {
         }
     }
 
-    /// The gates' letters of this cell: `z h` for the simplified GRU, which has no reset gate.
-    static func gateKeys(_ spec: CellSpec) -> [String] {
-        spec.kind == .gru && !spec.hasResetGate ? ["z", "h"] : gateKeys(spec.kind)
-    }
+    /// The gates' letters of this cell (`CellSpec.weightLetters`).
+    static func gateKeys(_ spec: CellSpec) -> [String] { spec.weightLetters }
 
     /// The value of term `name` at step t for the n-th unit.
     func term(_ name: String, t: Int, unit n: Int) -> Double? {

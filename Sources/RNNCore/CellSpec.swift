@@ -57,6 +57,17 @@ public struct CellSpec: Sendable, Hashable {
         }
     }
 
+    /// The gates' letters in their weights' names (`W_xf`, `W_hz`, …), in stacking order: `f i c
+    /// o` for the LSTM (W_xc is c̃'s), `z r h` for the GRU (W_xh is h̃'s; `z h` for the simplified
+    /// GRU, which has no reset gate), `h` for the vanilla RNN's one pre-activation.
+    public var weightLetters: [String] {
+        switch kind {
+        case .rnn: return ["h"]
+        case .lstm: return ["f", "i", "c", "o"]
+        case .gru: return hasResetGate ? ["z", "r", "h"] : ["z", "h"]
+        }
+    }
+
     public var hasCellState: Bool { kind == .lstm }
 
     /// Whether the cell has the relevance (reset) gate r: every GRU but the simplified one.

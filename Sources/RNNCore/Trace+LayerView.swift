@@ -22,8 +22,6 @@ extension Trace {
             guard let source = network.layout.slot(named: prefix + slot.name) else { continue }
             for k in 0..<slot.count { parameters[slot.offset + k] = p[source.offset + k] }
         }
-        // The cell's own step s reads the sequence's step t(s).
-        func sequenceStep(_ s: Int, direction: Int) -> Int { direction == 0 ? s : T + 1 - s }
         let width = r.spec.inputSize
         let below = l == 0 ? record.input : record.outputs[l - 1]
         var input = [Double](repeating: 0, count: T * width)
@@ -31,6 +29,23 @@ extension Trace {
             let t = sequenceStep(s, direction: d)
             for k in 0..<width { input[(s - 1) * width + k] = below[(t - 1) * width + k] }
         }
+        let above = gradientFromAbove(layer: l, direction: d)
+        let viewRecord = NetworkRecord(steps: T, input: input, layers: [[r]], outputs: [Array(r.h.dropFirst(H))], y: [], loss: record.loss, dy: [])
+        var view = Trace(model: Model(network: viewNetwork, parameters: parameters), sample: sample, record: viewRecord,
+                         gradient: [], jacobianNorms: [[jacobianNorms[l][d]]], handedBack: nil)
+        view.fromAbove = above
+        view.view = (l, d, L)
+        return view
+    }
+
+    /// What reaches cell (l, d)'s h_t from outside the cell at each of its own steps (T × H):
+    /// W_hyᵀ dL/dy_t (this direction's columns) for the top layer, else, summed over the layer
+    /// above's directions and gates, its input weights transposed times its pre-activation
+    /// gradients. With no readout (an encoder's top layer) it is zero.
+    public func gradientFromAbove(layer l: Int, direction d: Int) -> [Double] {
+        let network = model.network, spec = network.spec, p = model.parameters
+        let L = spec.hiddenSizes.count, T = record.steps
+        let H = record.layers[l][d].hiddenSize
         // W (rows × cols, row-major) transposed times v, column j: Σ_k W[k][j] v[k].
         func column(_ slot: TensorSlot, _ j: Int, _ v: ArraySlice<Double>) -> Double {
             var sum = 0.0, i = slot.offset + j
@@ -50,7 +65,7 @@ extension Trace {
         } else {
             for (d2, cell) in record.layers[l + 1].enumerated() {
                 let p2 = (L > 1 ? "layer\(l + 2)." : "") + (spec.bidirectional ? (d2 == 0 ? "forward." : "backward.") : "")
-                let keys = Self.gateLetters(cell.spec)
+                let keys = cell.spec.weightLetters
                 let H2 = cell.hiddenSize, G2 = cell.gateWidth
                 for (gi, key) in keys.enumerated() {
                     guard let w = network.layout.slot(named: p2 + "W_x" + key) else { continue }
@@ -62,20 +77,9 @@ extension Trace {
                 }
             }
         }
-        let viewRecord = NetworkRecord(steps: T, input: input, layers: [[r]], outputs: [Array(r.h.dropFirst(H))], y: [], loss: record.loss, dy: [])
-        var view = Trace(model: Model(network: viewNetwork, parameters: parameters), sample: sample, record: viewRecord,
-                         gradient: [], jacobianNorms: [[jacobianNorms[l][d]]], handedBack: nil)
-        view.fromAbove = above
-        view.view = (l, d, L)
-        return view
+        return above
     }
 
-    /// The gates' letters in their weights' names (`W_xf`, …), in stacking order.
-    static func gateLetters(_ spec: CellSpec) -> [String] {
-        switch spec.kind {
-        case .rnn: return ["h"]
-        case .lstm: return ["f", "i", "c", "o"]
-        case .gru: return spec.hasResetGate ? ["z", "r", "h"] : ["z", "h"]
-        }
-    }
+    /// The sequence's step that a cell's own step s reads (a backward cell runs from T down).
+    private func sequenceStep(_ s: Int, direction: Int) -> Int { direction == 0 ? s : record.steps + 1 - s }
 }
