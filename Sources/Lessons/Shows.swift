@@ -68,11 +68,11 @@ enum Shows {
     }
 
     /// A Graphviz figure; drawn from a recorded step, its data is that step's trace (the JSON of
-    /// `rnnlab trace`).
-    /// A Graphviz figure. Its title is set above the drawing (so that a wide drawing scrolling
-    /// in its box never takes it out of view), and an unrolled diagram (`fitting`) is drawn once
-    /// per width it must read at, folded to fit (`UnrolledDiagram.fitted`). The stand-alone file
-    /// is Graphviz's drawing of `dot`, title included.
+    /// `rnnlab trace`). Its title is set above the drawing (so that a wide drawing scrolling in
+    /// its box never takes it out of view) and its colour key under it (`GraphLegend`, plus
+    /// `key`); a foldable diagram (`fitting`) is drawn once per width it must read at, folded to
+    /// fit (`FoldableDiagram.fitted`). The stand-alone file is Graphviz's drawing of `dot`,
+    /// title included.
     static func graphviz(_ state: LessonState, _ dot: DOTGraph, caption: String, o: Options,
                          trace: Trace? = nil, traceJSON: [UInt8]? = nil, fitting diagram: (any FoldableDiagram)? = nil,
                          key: LegendEntry? = nil) throws(LessonError) -> Output {
@@ -84,10 +84,7 @@ enum Shows {
             if let diagram {
                 variants = try diagram.fitted()
             } else {
-                var untitled = dot
-                untitled.attributes["label"] = nil
-                variants = [FigureVariant(svg: SVGTitles.human(try Graphviz.svg(fromDOT: untitled.text), graphTitle: title),
-                                          widths: FitWidth.allCases, steps: 0)]
+                variants = [FigureVariant(svg: try Graphviz.untitledSVG(dot), widths: FitWidth.allCases, steps: 0)]
             }
             // Every drawing's ids prefixed, the drawings of other widths' by their width too.
             for k in variants.indices {
@@ -107,24 +104,21 @@ enum Shows {
 
     /// `layer: all`: a step-through of every cell of a stacked or bidirectional network, one
     /// shown at a time, chosen by a menu (the fragment of any of them opens it).
-    static func everyLayer(_ trace: Trace, _ o: Options, state: LessonState) throws(LessonError) -> [Output] {
+    static func everyLayer(_ trace: Trace, _ o: Options, language: String,
+                           stepThrough: (Trace) throws(LessonError) -> Output) throws(LessonError) -> Output {
         let spec = trace.model.network.spec
         guard spec.hiddenSizes.count > 1 || spec.bidirectional else {
             throw o["layer"]!.error("layer: all needs a stacked or bidirectional network (this one has one cell)")
         }
         if let f = o["direction"] { throw f.error("direction: with layer: all, every direction is shown") }
-        let ko = state.language == "ko"
-        let model = try state.model(o["model"], options: o)
-        let symbols = (model.dataName ?? state.lastData).flatMap { state.datasets[$0]?.vocabulary } ?? []
+        let ko = language == "ko"
         var options = "", panels = "", markdown = ""
         var k = 0
         for l in spec.hiddenSizes.indices {
             for d in 0..<(spec.bidirectional ? 2 : 1) {
-                let view = l == 0 && d == 0 ? trace : trace.layerView(layer: l, direction: d)
                 let arrow = spec.bidirectional ? (d == 0 ? (ko ? " 정방향 →" : " forward →") : (ko ? " 역방향 ←" : " backward ←")) : ""
                 let name = (ko ? "\(l + 1)층" : "layer \(l + 1)") + arrow
-                state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: view, language: state.language, symbols: symbols))
-                guard case .widget(let html, let md) = try StepThrough.output(view, state: state, o: o, symbols: symbols) else { continue }
+                guard case .widget(let html, let md) = try stepThrough(l == 0 && d == 0 ? trace : trace.layerView(layer: l, direction: d)) else { continue }
                 options += "<option value=\"\(k)\">\(Escape.html(name))</option>"
                 panels += "<div class=\"st-layer-panel\" data-k=\"\(k)\"\(k == 0 ? "" : " hidden")>\n\(html)\n</div>\n"
                 markdown += "*\(name)*\n\n" + md + "\n"
@@ -133,7 +127,7 @@ enum Shows {
         }
         let label = ko ? "셀" : "cell"
         let html = "<div class=\"st-layers\"><p class=\"st-layer-choice\"><label>\(label) <select data-act=\"layer\">\(options)</select></label></p>\n\(panels)</div>"
-        return [.widget(html: html, markdown: markdown)]
+        return .widget(html: html, markdown: markdown)
     }
 
     /// The trace of the layer and direction a step-through asks for (`layer: 2`, `direction:
@@ -293,15 +287,18 @@ enum Shows {
         case "what_if":
             return try WhatIf.output(o, state: state)
         case "step_through":
-            if let f = o["layer"], f.isScalar, (try? f.string()) == "all" {
-                return try everyLayer(try trace(o, state, kind), o, state: state)
-            }
-            let trace = try layerOf(try trace(o, state, kind), o)
+            let recorded = try trace(o, state, kind)
             // The symbols of the data the model was stepped on, for token models.
             let model = try state.model(o["model"], options: o)
             let symbols = (model.dataName ?? state.lastData).flatMap { state.datasets[$0]?.vocabulary } ?? []
-            state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: trace, language: state.language, symbols: symbols))
-            return [try StepThrough.output(trace, state: state, o: o, symbols: symbols)]
+            func stepThrough(_ trace: Trace) throws(LessonError) -> Output {
+                state.stepThroughs?.shown.append(ShownStepThrough(line: o.field.line, trace: trace, language: state.language, symbols: symbols))
+                return try StepThrough.output(trace, state: state, o: o, symbols: symbols)
+            }
+            if let f = o["layer"], f.isScalar, (try? f.string()) == "all" {
+                return [try everyLayer(recorded, o, language: state.language, stepThrough: stepThrough)]
+            }
+            return [try stepThrough(try layerOf(recorded, o))]
         case "gradient_check":
             // Backprop through time against finite differences, for the recorded step's sequence.
             let trace = try trace(o, state, kind)

@@ -120,10 +120,8 @@ enum StepThrough {
         // Each graph's title and colour key are set outside the drawing, so that they stay in
         // view while a long graph scrolls in its box.
         func box(_ dot: DOTGraph, pass: String, prefix: String, key: LegendEntry? = nil) throws(LessonError) -> String {
-            var untitled = dot
-            untitled.attributes["label"] = nil
             let svg: String
-            do { svg = SVGTitles.human(try Graphviz.svg(fromDOT: untitled.text), graphTitle: dot.attributes["label"]) } catch { throw o.error(error.description) }
+            do { svg = try Graphviz.untitledSVG(dot) } catch { throw o.error(error.description) }
             return "<div class=\"st-graph st-graph-\(pass)\"><div class=\"fig-title\">\(Escape.html(dot.attributes["label"] ?? ""))</div>"
                 + Shows.prefixIds(Shows.svgBody(svg), with: prefix)
                 + HTMLWriter.legend(GraphLegend.entries(dot, language: diagram.language) + (key.map { [$0] } ?? []), language: state.language) + "</div>"

@@ -46,10 +46,7 @@ extension FoldableDiagram {
             if let r = rendered[n] { return r }
             var d = self
             d.maxVisible = n == full ? nil : n
-            var g = d.dot
-            let title = g.attributes["label"]
-            g.attributes["label"] = nil
-            let svg = SVGTitles.human(try Graphviz.svg(fromDOT: g.text), graphTitle: title)
+            let svg = try Graphviz.untitledSVG(d.dot)
             let body = svg.range(of: "<svg").map { String(svg[$0.lowerBound...]) } ?? svg
             let r = (svg, Legibility.minimumWidth(body) ?? 0)
             rendered[n] = r

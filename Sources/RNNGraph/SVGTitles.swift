@@ -61,4 +61,12 @@ extension Graphviz {
     public static func svg(_ graph: DOTGraph) throws(GraphvizError) -> String {
         SVGTitles.human(try svg(fromDOT: graph.text), graphTitle: graph.attributes["label"])
     }
+
+    /// The same without the drawn title, for a page that sets the title above the drawing; the
+    /// title stays the drawing's `<title>` (its accessible name).
+    public static func untitledSVG(_ graph: DOTGraph) throws(GraphvizError) -> String {
+        var untitled = graph
+        untitled.attributes["label"] = nil
+        return SVGTitles.human(try svg(fromDOT: untitled.text), graphTitle: graph.attributes["label"])
+    }
 }

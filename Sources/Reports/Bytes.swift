@@ -22,7 +22,7 @@ public enum Bytes {
     public static func findLast(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0, before end: Int) -> Int? {
         var i = end - needle.count
         while i >= from {
-            if haystack[i] == needle[0] && Array(haystack[i..<(i + needle.count)]) == needle { return i }
+            if has(needle, in: haystack, at: i) { return i }
             i -= 1
         }
         return nil

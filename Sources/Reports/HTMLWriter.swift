@@ -1,8 +1,6 @@
 /// `index.html`: one self-contained page (inline CSS, inline SVG, inline script, no network)
 /// with a table of contents, the prose, each cell's source (collapsible) and its outputs.
 public enum HTMLWriter {
-    /// A diagram's colour key as the page sets it (for widgets that draw diagrams).
-
     public static func write(_ report: Report) -> String {
         let e = Escape.html
         let lang = report.language == "ko" ? "ko" : "en"

@@ -23,11 +23,11 @@ public enum Legibility {
         let numbers = String(decoding: b[valueStart..<valueEnd], as: UTF8.self).split { $0 == " " || $0 == "," }.compactMap { Double($0) }
         guard numbers.count == 4, numbers[2] > 0 else { return nil }
         var smallest = Double.infinity
-        let key = Array("font-size".utf8)
+        let key = Array("font-size".utf8), separators = Set("=\": '".utf8)
         var i = 0
         while let r = Bytes.find(key, in: b, from: i) {
             var k = r + key.count
-            while k < b.count, [UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "'")].contains(b[k]) { k += 1 }
+            while k < b.count, separators.contains(b[k]) { k += 1 }
             var e = k
             while e < b.count, (b[e] >= UInt8(ascii: "0") && b[e] <= UInt8(ascii: "9")) || b[e] == UInt8(ascii: ".") { e += 1 }
             if let v = Double(String(decoding: b[k..<e], as: UTF8.self)), v > 0 { smallest = min(smallest, v) }
