@@ -108,9 +108,9 @@ enum Shows {
                            stepThrough: (Trace) throws(LessonError) -> Output) throws(LessonError) -> Output {
         let spec = trace.model.network.spec
         guard spec.hiddenSizes.count > 1 || spec.bidirectional else {
-            throw o["layer"]!.error("layer: all needs a stacked or bidirectional network (this one has one cell)")
+            throw o["layer"]!.error("is \"all\", but this network has one cell (all needs a stacked or bidirectional network)")
         }
-        if let f = o["direction"] { throw f.error("direction: with layer: all, every direction is shown") }
+        if let f = o["direction"] { throw f.error("is not taken with layer: all, which shows every direction") }
         let ko = language == "ko"
         var options = "", panels = "", markdown = ""
         var k = 0
@@ -138,13 +138,13 @@ enum Shows {
         let L = spec.hiddenSizes.count
         var layer = 1, direction = 0
         if let f = o["layer"] {
-            guard L > 1 else { throw f.error("layer: this network has one layer; layer applies to a stacked network (hidden_size: [a, b, …])") }
+            guard L > 1 else { throw f.error("this network has one layer; layer applies to a stacked network (hidden_size: [a, b, …])") }
             layer = try f.int(min: 1, max: L)
         }
         if let f = o["direction"] {
             let d = try f.choice(["forward", "backward"])
             guard spec.bidirectional || d == "forward" else {
-                throw f.error("direction: is \"backward\", but this network is not bidirectional")
+                throw f.error("is \"backward\", but this network is not bidirectional")
             }
             direction = d == "forward" ? 0 : 1
         }
@@ -168,7 +168,7 @@ enum Shows {
         if seq2seqKinds.contains(kind), namesSeq2Seq(o, state) { return try seq2seq(kind, o, state: state) }
         if let half = o["half"] { throw half.error("half applies to the step_through of an encoder–decoder only") }
         for key in ["layer", "direction"] where kind != "step_through" {
-            if let f = o[key] { throw f.error("\(key) applies to step_through only (which layer or direction of a stacked or bidirectional network to step through)") }
+            if let f = o[key] { throw f.error("applies to step_through only (which layer or direction of a stacked or bidirectional network to step through)") }
         }
         // A feed-forward model takes the shows that read its weights or outputs (FeedForwardShows.swift).
         if kind != "shapes" && kind != "sweep" && kind != "what_if", let model = try state.feedForward(o["model"]) {
