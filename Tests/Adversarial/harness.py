@@ -5,6 +5,7 @@ ignoring known_failure, and prints each one's verdict, exit code, time and first
 import hashlib
 import html.parser
 import json
+import errno
 import os
 import pathlib
 import re
@@ -201,6 +202,20 @@ def output_target(args):
     return "output" if args[:1] == ["run"] else None
 
 
+def spawn(command, folder):
+    """Starts rnnlab. This sandbox's kernel has twice refused an exec with EFAULT ("Bad address")
+    under load, before rnnlab ran at all (so nothing about rnnlab was being tested); such a start
+    is tried again, up to twice. What rnnlab then does is checked as before."""
+    for attempt in range(3):
+        try:
+            return subprocess.Popen(command, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as error:
+            if error.errno != errno.EFAULT or attempt == 2:
+                raise
+            time.sleep(0.2)
+
+
 def run_case(case, tmp, rnnlab):
     """Runs `case` in `tmp` (an empty folder). Returns (problems, info)."""
     folder = make_world(tmp, case)
@@ -213,8 +228,7 @@ def run_case(case, tmp, rnnlab):
     before = snapshot(tmp, [])
     timeout = case.get("timeout", DEFAULT_TIMEOUT)
     started = time.monotonic()
-    proc = subprocess.Popen([rnnlab] + args, cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = spawn([rnnlab] + args, folder)
     timed_out = False
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
